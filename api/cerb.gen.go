@@ -3000,8 +3000,8 @@ type HttpRequestDoer interface {
 	Do(req *http.Request) (*http.Response, error)
 }
 
-// Client which conforms to the OpenAPI3 specification for this service.
-type Client struct {
+// GeneratedClient which conforms to the OpenAPI3 specification for this service.
+type GeneratedClient struct {
 	// The endpoint of the server conforming to this interface, with scheme,
 	// https://api.deepmap.com for example. This can contain a path relative
 	// to the server, such as https://api.deepmap.com/dev-test, and all the
@@ -3018,12 +3018,12 @@ type Client struct {
 }
 
 // ClientOption allows setting custom parameters during construction
-type ClientOption func(*Client) error
+type ClientOption func(*GeneratedClient) error
 
-// Creates a new Client, with reasonable defaults
-func NewClient(server string, opts ...ClientOption) (*Client, error) {
+// Creates a new GeneratedClient, with reasonable defaults
+func NewClient(server string, opts ...ClientOption) (*GeneratedClient, error) {
 	// create a client with sane default values
-	client := Client{
+	client := GeneratedClient{
 		Server: server,
 	}
 	// mutate client and add all optional params
@@ -3046,7 +3046,7 @@ func NewClient(server string, opts ...ClientOption) (*Client, error) {
 // WithHTTPClient allows overriding the default Doer, which is
 // automatically created using http.Client. This is useful for tests.
 func WithHTTPClient(doer HttpRequestDoer) ClientOption {
-	return func(c *Client) error {
+	return func(c *GeneratedClient) error {
 		c.Client = doer
 		return nil
 	}
@@ -3055,7 +3055,7 @@ func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 // WithRequestEditorFn allows setting up a callback function, which will be
 // called right before sending the request. This can be used to mutate the request.
 func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
-	return func(c *Client) error {
+	return func(c *GeneratedClient) error {
 		c.RequestEditors = append(c.RequestEditors, fn)
 		return nil
 	}
@@ -3170,7 +3170,7 @@ type ClientInterface interface {
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /tickets/compose.json (the `ComposeTicket` operationId).
-func (c *Client) ComposeTicketWithBody(ctx context.Context, params *ComposeTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *GeneratedClient) ComposeTicketWithBody(ctx context.Context, params *ComposeTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewComposeTicketRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3201,7 +3201,7 @@ func (c *Client) ComposeTicketWithBody(ctx context.Context, params *ComposeTicke
 // Takes a body of the `application/x-www-form-urlencoded` content type.
 //
 // Corresponds with POST /tickets/compose.json (the `ComposeTicket` operationId).
-func (c *Client) ComposeTicketWithFormdataBody(ctx context.Context, params *ComposeTicketParams, body ComposeTicketFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *GeneratedClient) ComposeTicketWithFormdataBody(ctx context.Context, params *ComposeTicketParams, body ComposeTicketFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewComposeTicketRequestWithFormdataBody(c.Server, params, body)
 	if err != nil {
 		return nil, err
@@ -3233,7 +3233,7 @@ func (c *Client) ComposeTicketWithFormdataBody(ctx context.Context, params *Comp
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /tickets/reply.json (the `ReplyToTicket` operationId).
-func (c *Client) ReplyToTicketWithBody(ctx context.Context, params *ReplyToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *GeneratedClient) ReplyToTicketWithBody(ctx context.Context, params *ReplyToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplyToTicketRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3265,7 +3265,7 @@ func (c *Client) ReplyToTicketWithBody(ctx context.Context, params *ReplyToTicke
 // Takes a body of the `application/x-www-form-urlencoded` content type.
 //
 // Corresponds with POST /tickets/reply.json (the `ReplyToTicket` operationId).
-func (c *Client) ReplyToTicketWithFormdataBody(ctx context.Context, params *ReplyToTicketParams, body ReplyToTicketFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *GeneratedClient) ReplyToTicketWithFormdataBody(ctx context.Context, params *ReplyToTicketParams, body ReplyToTicketFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplyToTicketRequestWithFormdataBody(c.Server, params, body)
 	if err != nil {
 		return nil, err
@@ -3435,7 +3435,7 @@ func NewReplyToTicketRequestWithBody(server string, params *ReplyToTicketParams,
 	return req, nil
 }
 
-func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
+func (c *GeneratedClient) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
 			return err
@@ -3466,7 +3466,7 @@ func NewClientWithResponses(server string, opts ...ClientOption) (*ClientWithRes
 
 // WithBaseURL overrides the baseURL.
 func WithBaseURL(baseURL string) ClientOption {
-	return func(c *Client) error {
+	return func(c *GeneratedClient) error {
 		newBaseURL, err := url.Parse(baseURL)
 		if err != nil {
 			return err
