@@ -1,0 +1,100 @@
+package contract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/cerb-openapi/cerb-openapi/har"
+)
+
+// EntryResult is the verdict on one HAR entry.
+type EntryResult struct {
+	File    string
+	Entry   int
+	Comment string
+	Method  string
+	URL     string
+	Result
+	// Err is set when the entry could not be read as a pair; Result is then empty.
+	Err error
+}
+
+// FromHAR converts a HAR entry into a request and response.
+func FromHAR(e har.Entry) (Request, *Response, error) {
+	if e.Request == nil {
+		return Request{}, nil, errors.New(`entry has no "request"`)
+	}
+	body, err := e.Request.Body()
+	if err != nil {
+		return Request{}, nil, fmt.Errorf("request %w", err)
+	}
+	req := Request{Method: e.Request.Method, URL: e.Request.URL, Header: har.Header(e.Request.Headers), Body: body}
+	if e.Response == nil {
+		return req, nil, nil
+	}
+	rbody, err := e.Response.Body()
+	if err != nil {
+		return req, nil, fmt.Errorf("response %w", err)
+	}
+	return req, &Response{Status: e.Response.Status, Header: har.Header(e.Response.Headers), Body: rbody}, nil
+}
+
+// CheckEntry checks one HAR entry.
+func (c *Checker) CheckEntry(ctx context.Context, file string, index int, e har.Entry) EntryResult {
+	er := EntryResult{File: file, Entry: index, Comment: e.Comment}
+	if e.Request != nil {
+		er.Method, er.URL = e.Request.Method, e.Request.URL
+	}
+	req, resp, err := FromHAR(e)
+	if err != nil {
+		er.Err = fmt.Errorf("%s: entry %d: %w", file, index, err)
+		return er
+	}
+	er.Result = c.Check(ctx, req, resp)
+	return er
+}
+
+// CheckHAR streams the entries of r and calls fn with each verdict, in order. An entry that
+// cannot be read is passed to fn with Err set and the check goes on; a file that cannot be
+// read any further ends it with an error naming the file and place.
+func (c *Checker) CheckHAR(ctx context.Context, name string, r io.Reader, fn func(EntryResult) error) error {
+	hr := har.NewReader(r, name)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		e, i, err := hr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		var ee *har.EntryError
+		if errors.As(err, &ee) {
+			if ferr := fn(EntryResult{File: name, Entry: i, Err: ee}); ferr != nil {
+				return ferr
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(c.CheckEntry(ctx, name, i, e)); err != nil {
+			return err
+		}
+	}
+}
+
+// CheckFile is CheckHAR on a file.
+func (c *Checker) CheckFile(ctx context.Context, path string, fn func(EntryResult) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return fmt.Errorf("%s: is a directory, not a HAR file", path)
+	}
+	return c.CheckHAR(ctx, path, f, fn)
+}

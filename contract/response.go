@@ -1,0 +1,201 @@
+package contract
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+)
+
+func (c *Checker) checkResponse(ctx context.Context, reqIn *openapi3filter.RequestValidationInput, resp *Response) []Problem {
+	header := resp.Header
+	if header == nil {
+		header = http.Header{}
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: reqIn,
+		Status:                 resp.Status,
+		Header:                 header,
+		Body:                   io.NopCloser(bytes.NewReader(resp.Body)),
+		Options: &openapi3filter.Options{
+			MultiError:            true,
+			IncludeResponseStatus: true,
+		},
+	}
+	err := openapi3filter.ValidateResponse(ctx, in)
+	if err == nil {
+		return nil
+	}
+	return c.responseProblems(err)
+}
+
+func (c *Checker) responseProblems(err error) []Problem {
+	var me openapi3.MultiError
+	if errors.As(err, &me) && !isSchemaMulti(err) {
+		var out []Problem
+		for _, e := range me {
+			out = append(out, c.responseProblems(e)...)
+		}
+		return out
+	}
+	var re *openapi3filter.ResponseError
+	if !errors.As(err, &re) {
+		return []Problem{{Where: "body", Message: err.Error()}}
+	}
+	switch {
+	case strings.HasPrefix(re.Reason, "status is not supported"):
+		return []Problem{{Where: "status", Message: "status is not declared for this operation"}}
+	case strings.Contains(re.Reason, "Content-Type"):
+		return []Problem{{Where: "header", Pointer: "/Content-Type", Message: re.Reason}}
+	case strings.HasPrefix(re.Reason, "response header"):
+		return []Problem{{Where: "header", Message: re.Error()}}
+	case strings.Contains(re.Reason, "body") && re.Err != nil:
+		var se *openapi3.SchemaError
+		var me openapi3.MultiError
+		if errors.As(re.Err, &se) || errors.As(re.Err, &me) {
+			return c.schemaProblems("body", re.Err)
+		}
+		return []Problem{{Where: "body", Message: re.Reason + ": " + innermost(re.Err)}}
+	}
+	return []Problem{{Where: "body", Message: re.Error()}}
+}
+
+// isSchemaMulti tells a MultiError of schema errors (one body) from one of response errors.
+func isSchemaMulti(err error) bool {
+	me, ok := err.(openapi3.MultiError)
+	if !ok || len(me) == 0 {
+		return false
+	}
+	_, ok = me[0].(*openapi3.SchemaError)
+	return ok
+}
+
+// schemaProblems flattens schema errors into problems. A failed oneOf/anyOf reports the
+// branch that came closest (the fewest problems), named, rather than every branch.
+func (c *Checker) schemaProblems(where string, err error) []Problem {
+	var out []Problem
+	for _, l := range c.leaves(err, "") {
+		out = append(out, Problem{Where: where, Pointer: l.pointer, Message: l.message})
+	}
+	return out
+}
+
+type leaf struct{ pointer, message string }
+
+func (c *Checker) leaves(err error, note string) []leaf {
+	switch e := err.(type) {
+	case openapi3.MultiError:
+		var out []leaf
+		for _, x := range e {
+			out = append(out, c.leaves(x, note)...)
+		}
+		return out
+	case *openapi3.SchemaError:
+		if e.SchemaField == "oneOf" || e.SchemaField == "anyOf" || e.SchemaField == "allOf" {
+			if branches := branchErrors(e.Origin); len(branches) > 0 {
+				if e.SchemaField == "allOf" {
+					var out []leaf
+					for _, b := range branches {
+						out = append(out, c.leaves(b, note)...)
+					}
+					return out
+				}
+				var best []leaf
+				bestName := ""
+				for _, b := range branches {
+					ls := c.leaves(b, "")
+					if best == nil || len(ls) < len(best) {
+						best, bestName = ls, c.branchName(b)
+					}
+				}
+				n := fmt.Sprintf("closest %s branch %s", e.SchemaField, bestName)
+				if note != "" {
+					n = note + "; " + n
+				}
+				for i := range best {
+					best[i].message += " (" + n + ")"
+				}
+				return best
+			}
+		}
+		return []leaf{{pointer: schemaPointer(e), message: schemaMessage(e) + noteSuffix(note)}}
+	}
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		return c.leaves(se, note)
+	}
+	return []leaf{{message: err.Error() + noteSuffix(note)}}
+}
+
+func noteSuffix(note string) string {
+	if note == "" {
+		return ""
+	}
+	return " (" + note + ")"
+}
+
+// branchErrors returns the per-branch errors kin-openapi keeps in a xOf error's Origin.
+func branchErrors(origin error) []error {
+	for err := origin; err != nil; err = errors.Unwrap(err) {
+		if me, ok := err.(openapi3.MultiError); ok {
+			return me
+		}
+	}
+	return nil
+}
+
+func (c *Checker) branchName(err error) string {
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		// The top error of a branch is raised on the branch schema itself or inside it.
+		if n, ok := c.names[se.Schema]; ok {
+			return n
+		}
+	}
+	if me, ok := err.(openapi3.MultiError); ok && len(me) > 0 {
+		return c.branchName(me[0])
+	}
+	return "(unnamed)"
+}
+
+func schemaPointer(e *openapi3.SchemaError) string {
+	parts := e.JSONPointer()
+	if len(parts) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		b.WriteString(pointer(p))
+	}
+	return b.String()
+}
+
+// schemaMessage is kin-openapi's reason, made to stand alone: no value or schema dumps.
+func schemaMessage(e *openapi3.SchemaError) string {
+	msg := e.Reason
+	switch e.SchemaField {
+	case "required":
+		return "required field is missing"
+	case "pattern", "enum":
+		if d := firstSentence(e.Schema.Description); d != "" {
+			msg += " — " + d
+		}
+	case "additionalProperties":
+		msg = strings.Replace(msg, "property", "undeclared property", 1)
+	}
+	return msg
+}
+
+func firstSentence(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if i := strings.Index(s, ". "); i >= 0 {
+		s = s[:i+1]
+	}
+	return truncate(s, 200)
+}

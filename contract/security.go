@@ -1,0 +1,98 @@
+package contract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+)
+
+// redacted marks a secret removed by a recorder; its shape cannot be checked, only its place.
+func redacted(v string) bool { return strings.HasPrefix(v, "REDACTED") }
+
+// authenticate checks that credentials of a scheme are present and well formed. It cannot
+// check that they are valid: that is the server's job, and recordings carry redacted values.
+func authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	h := in.RequestValidationInput.Request.Header
+	s := in.SecurityScheme
+	switch {
+	case s.Type == "http" && strings.EqualFold(s.Scheme, "bearer"):
+		auth := h.Get("Authorization")
+		if auth == "" {
+			return errors.New("no Authorization header")
+		}
+		scheme, token, _ := strings.Cut(auth, " ")
+		if !strings.EqualFold(scheme, "Bearer") {
+			return fmt.Errorf("Authorization uses the %q scheme; Cerb accepts only Bearer (and answers 401)", scheme)
+		}
+		if strings.TrimSpace(token) == "" {
+			return errors.New("Authorization: Bearer has an empty token")
+		}
+		return nil
+	case s.Type == "apiKey" && s.In == "header":
+		v := h.Get(s.Name)
+		if v == "" && strings.EqualFold(s.Name, "Cerb-Auth") {
+			v = h.Get("Cerb5-Auth") // the older name Cerb still accepts
+		}
+		if v == "" {
+			return fmt.Errorf("no %s header", s.Name)
+		}
+		if h.Get("Authorization") != "" {
+			return fmt.Errorf("%s is ignored by Cerb when an Authorization header is present", s.Name)
+		}
+		if !redacted(v) {
+			key, sig, ok := strings.Cut(v, ":")
+			if !ok || key == "" || sig == "" {
+				return fmt.Errorf("%s must be <access_key>:<signature>", s.Name)
+			}
+		}
+		date := h.Get("X-Date")
+		if date == "" {
+			date = h.Get("Date")
+		}
+		if date == "" {
+			return fmt.Errorf("%s needs an X-Date or Date header", s.Name)
+		}
+		if _, err := http.ParseTime(date); err != nil {
+			return fmt.Errorf("%s: unparsable date %q (want RFC 1123, e.g. %q)", s.Name, date, "Wed, 08 Feb 2017 19:53:35 GMT")
+		}
+		return nil
+	}
+	return fmt.Errorf("security scheme %q (%s) is not supported by the checker", in.SecuritySchemeName, s.Type)
+}
+
+// securityProblem turns openapi3filter's per-requirement errors into one readable problem.
+func securityProblem(err *openapi3filter.SecurityRequirementsError) Problem {
+	var parts []string
+	for i, e := range err.Errors {
+		name := fmt.Sprintf("requirement %d", i)
+		if i < len(err.SecurityRequirements) {
+			var names []string
+			for n := range err.SecurityRequirements[i] {
+				names = append(names, n)
+			}
+			name = strings.Join(names, "+")
+		}
+		msg := e.Error()
+		var se *openapi3filter.SecurityRequirementsError
+		if !errors.As(e, &se) {
+			msg = innermost(e)
+		}
+		parts = append(parts, name+": "+msg)
+	}
+	return Problem{Where: "security", Message: "no accepted credentials (" + strings.Join(parts, "; ") + ")"}
+}
+
+// innermost returns the message of the deepest wrapped error.
+func innermost(err error) string {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err.Error()
+		}
+		err = next
+	}
+}
