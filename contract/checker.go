@@ -18,6 +18,14 @@ import (
 	cerbopenapi "github.com/cerb-openapi/cerb-openapi"
 )
 
+func init() {
+	// The spec's default response is an HTML error page (from a proxy, say); openapi3filter
+	// has no decoder for text/html and would reject every such response.
+	if openapi3filter.RegisteredBodyDecoder("text/html") == nil {
+		openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
+	}
+}
+
 // Checker validates pairs against one OpenAPI document. Build it once and share it: it is
 // safe for concurrent use.
 type Checker struct {
@@ -25,8 +33,6 @@ type Checker struct {
 	router routers.Router
 	// bases are the path parts of the servers ("/index.php/rest", "/rest"), longest first.
 	bases []string
-	// names maps each component schema to its name, for messages about oneOf branches.
-	names map[*openapi3.Schema]string
 }
 
 // Option configures a Checker.
@@ -81,15 +87,7 @@ func NewChecker(ctx context.Context, opts ...Option) (*Checker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("contract: build router: %w", err)
 	}
-	names := map[*openapi3.Schema]string{}
-	if doc.Components != nil {
-		for name, ref := range doc.Components.Schemas {
-			if ref != nil && ref.Value != nil {
-				names[ref.Value] = name
-			}
-		}
-	}
-	return &Checker{doc: doc, router: router, bases: bases, names: names}, nil
+	return &Checker{doc: doc, router: router, bases: bases}, nil
 }
 
 // Document returns the OpenAPI document the checker uses.

@@ -36,8 +36,7 @@ func (c *Checker) checkResponse(ctx context.Context, reqIn *openapi3filter.Reque
 }
 
 func (c *Checker) responseProblems(err error) []Problem {
-	var me openapi3.MultiError
-	if errors.As(err, &me) && !isSchemaMulti(err) {
+	if me, ok := err.(openapi3.MultiError); ok && !isSchemaMulti(err) {
 		var out []Problem
 		for _, e := range me {
 			out = append(out, c.responseProblems(e)...)
@@ -106,12 +105,16 @@ func (c *Checker) leaves(err error, note string) []leaf {
 					}
 					return out
 				}
+				if len(branches) == 1 {
+					// A discriminator chose the branch: its problems speak for themselves.
+					return c.leaves(branches[0], note)
+				}
 				var best []leaf
 				bestName := ""
-				for _, b := range branches {
+				for i, b := range branches {
 					ls := c.leaves(b, "")
 					if best == nil || len(ls) < len(best) {
-						best, bestName = ls, c.branchName(b)
+						best, bestName = ls, branchName(e.Schema, e.SchemaField, i, len(branches))
 					}
 				}
 				n := fmt.Sprintf("closest %s branch %s", e.SchemaField, bestName)
@@ -124,7 +127,16 @@ func (c *Checker) leaves(err error, note string) []leaf {
 				return best
 			}
 		}
-		return []leaf{{pointer: schemaPointer(e), message: schemaMessage(e) + noteSuffix(note)}}
+		ptr := schemaPointer(e)
+		if strings.HasSuffix(e.Reason, "is unsupported") {
+			// kin-openapi points at the object; point at the key itself.
+			if _, name, ok := strings.Cut(e.Reason, `"`); ok {
+				if name, _, ok = strings.Cut(name, `"`); ok {
+					ptr += pointer(name)
+				}
+			}
+		}
+		return []leaf{{pointer: ptr, message: schemaMessage(e) + noteSuffix(note)}}
 	}
 	var se *openapi3.SchemaError
 	if errors.As(err, &se) {
@@ -150,18 +162,17 @@ func branchErrors(origin error) []error {
 	return nil
 }
 
-func (c *Checker) branchName(err error) string {
-	var se *openapi3.SchemaError
-	if errors.As(err, &se) {
-		// The top error of a branch is raised on the branch schema itself or inside it.
-		if n, ok := c.names[se.Schema]; ok {
-			return n
-		}
+// branchName names branch i of a failed xOf by its $ref; every branch failed, so the
+// errors line up with the branches.
+func branchName(s *openapi3.Schema, field string, i, n int) string {
+	refs := s.OneOf
+	if field == "anyOf" {
+		refs = s.AnyOf
 	}
-	if me, ok := err.(openapi3.MultiError); ok && len(me) > 0 {
-		return c.branchName(me[0])
+	if len(refs) != n || refs[i].Ref == "" {
+		return fmt.Sprintf("#%d", i)
 	}
-	return "(unnamed)"
+	return refs[i].Ref[strings.LastIndex(refs[i].Ref, "/")+1:]
 }
 
 func schemaPointer(e *openapi3.SchemaError) string {
@@ -186,8 +197,10 @@ func schemaMessage(e *openapi3.SchemaError) string {
 		if d := firstSentence(e.Schema.Description); d != "" {
 			msg += " — " + d
 		}
-	case "additionalProperties":
-		msg = strings.Replace(msg, "property", "undeclared property", 1)
+	case "additionalProperties", "properties":
+		if strings.HasSuffix(msg, "is unsupported") {
+			msg = "undeclared property: this object allows no other keys"
+		}
 	}
 	return msg
 }
