@@ -1,0 +1,30 @@
+# cerb-openapi. `make help` lists the targets.
+.DEFAULT_GOAL := help
+GO ?= go
+
+.PHONY: help check test generate generate-check vet bench
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+check: ## The main job: check the bundled recordings against the spec and print the report
+	$(GO) run ./cmd/cerbcontract check
+
+test: ## Run every test (vet, unit, contract, examples, fuzz seeds, benchmark smoke runs)
+	$(GO) vet ./...
+	$(GO) vet -tags live ./...
+	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -run '^$$' -bench . -benchtime=1x ./...
+
+generate: ## Regenerate api/cerb.gen.go from openapi.yaml
+	$(GO) generate ./
+
+generate-check: generate ## Fail if the generated code or go.mod is stale
+	$(GO) mod tidy
+	@git diff --exit-code -- api/ go.mod go.sum || { echo "generated code or go.mod is stale: run make generate and go mod tidy, then commit"; exit 1; }
+
+bench: ## Benchmarks with real numbers (not part of the tests)
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./contract/ ./bench/... 2>/dev/null || $(GO) test -run '^$$' -bench . -benchmem -count 5 ./contract/
+
+# Lint, TypeScript interop, breaking-change gate and docs live in their own fragment.
+-include Makefile.d/*.mk
