@@ -125,17 +125,17 @@ type DraftRecord struct {
 	Label   string `json:"_label"`
 	Type    string `json:"_type"`
 
-	ID        Digits `json:"id"`
-	Kind      DraftKind   `json:"type"` // "mail.compose"
-	Token     string      `json:"token"`
-	Name      string      `json:"name"`
-	Subject   string      `json:"subject"`
-	To        string      `json:"to"`
-	TicketID  Digits `json:"ticket_id"` // "0" until sent
-	WorkerID  Digits `json:"worker_id"`
-	Updated   Digits `json:"updated"`
-	RecordURL string      `json:"record_url"`
-	TicketURL string      `json:"ticket_url"`
+	ID        Digits    `json:"id"`
+	Kind      DraftKind `json:"type"` // "mail.compose"
+	Token     string    `json:"token"`
+	Name      string    `json:"name"`
+	Subject   string    `json:"subject"`
+	To        string    `json:"to"`
+	TicketID  Digits    `json:"ticket_id"` // "0" until sent
+	WorkerID  Digits    `json:"worker_id"`
+	Updated   Digits    `json:"updated"`
+	RecordURL string    `json:"record_url"`
+	TicketURL string    `json:"ticket_url"`
 
 	// Params are the compose parameters as queued (send_at, group_id, ...).
 	Params map[string]json.RawMessage `json:"params"`
