@@ -1,0 +1,221 @@
+package redact
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/cerb-openapi/cerb-openapi/har"
+)
+
+// Mark replaces every secret.
+const Mark = "REDACTED"
+
+// secretFields are parameter and JSON key names whose values are credentials.
+var secretFields = map[string]bool{
+	"client_secret": true,
+	"access_token":  true,
+	"refresh_token": true,
+	"id_token":      true,
+	"password":      true,
+}
+
+// SecretField reports whether a query, form or JSON field of this name holds a credential.
+func SecretField(name string) bool { return secretFields[strings.ToLower(name)] }
+
+var (
+	// A JWT is three base64url parts; the signature may be empty (alg "none").
+	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*`)
+	// Defuse ciphertexts (OAuth refresh tokens and authorization codes of league/oauth2-server).
+	defuseRE = regexp.MustCompile(`def50200[0-9a-fA-F]{16,}`)
+	// A JSON string member with a secret name; keys with escapes are not recognised.
+	jsonRE = regexp.MustCompile(`("(?i:client_secret|access_token|refresh_token|id_token|password)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+	// A multipart part with a secret name: its headers, the blank line, then the value.
+	multipartRE = regexp.MustCompile(`(?s)(name="(?i:client_secret|access_token|refresh_token|id_token|password)"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)(.*?)(\r\n--)`)
+)
+
+// Text replaces JWT-shaped and Defuse-shaped strings.
+func Text(b []byte) []byte {
+	b = jwtRE.ReplaceAllLiteral(b, []byte(Mark))
+	return defuseRE.ReplaceAllLiteral(b, []byte(Mark))
+}
+
+// String is Text on a string.
+func String(s string) string {
+	if !strings.Contains(s, "eyJ") && !strings.Contains(s, "def50200") {
+		return s
+	}
+	return string(Text([]byte(s)))
+}
+
+// Form redacts the secret fields of a url-encoded form or raw query string, keeping every
+// other byte as it was (encoding, order, repeated names).
+func Form(s string) string {
+	if s == "" {
+		return s
+	}
+	parts := strings.Split(s, "&")
+	for i, p := range parts {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || v == "" {
+			continue
+		}
+		name, err := url.QueryUnescape(k)
+		if err != nil {
+			name = k
+		}
+		if SecretField(name) {
+			parts[i] = k + "=" + Mark
+		}
+	}
+	return String(strings.Join(parts, "&"))
+}
+
+// URL redacts the query and fragment of a URL (OAuth's implicit flow puts tokens in the
+// fragment) without re-encoding anything else.
+func URL(u string) string {
+	base, frag, hasFrag := strings.Cut(u, "#")
+	path, query, hasQuery := strings.Cut(base, "?")
+	out := String(path)
+	if hasQuery {
+		out += "?" + Form(query)
+	}
+	if hasFrag {
+		out += "#" + Form(frag)
+	}
+	return out
+}
+
+// JSON redacts secret members of a JSON text, and JWT-shaped strings.
+func JSON(b []byte) []byte {
+	b = jsonRE.ReplaceAll(b, []byte(`${1}"`+Mark+`"`))
+	return Text(b)
+}
+
+// Body redacts a request or response body of the given Content-Type.
+func Body(contentType string, b []byte) []byte {
+	if len(b) == 0 {
+		return b
+	}
+	ct := strings.ToLower(contentType)
+	switch {
+	case strings.Contains(ct, "x-www-form-urlencoded"):
+		return []byte(Form(string(b)))
+	case strings.Contains(ct, "multipart/"):
+		b = multipartRE.ReplaceAll(b, []byte("${1}"+Mark+"${3}"))
+		return Text(b)
+	}
+	// Bodies sent with the wrong type still get their JSON secrets removed.
+	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') || strings.Contains(ct, "json") {
+		return JSON(b)
+	}
+	return Text(b)
+}
+
+// Header redacts one header value.
+func Header(name, value string) string {
+	switch strings.ToLower(name) {
+	case "authorization", "proxy-authorization":
+		scheme, cred, ok := strings.Cut(value, " ")
+		switch {
+		case !ok:
+			if value == "" {
+				return value
+			}
+			return Mark
+		case strings.TrimSpace(cred) == "" || strings.HasPrefix(cred, Mark):
+			return value
+		}
+		return scheme + " " + Mark
+	case "cerb-auth", "cerb5-auth", "x-api-key", "x-auth-token":
+		if value == "" || strings.HasPrefix(value, Mark) {
+			return value
+		}
+		return Mark
+	case "cookie":
+		parts := strings.Split(value, ";")
+		for i, p := range parts {
+			if k, _, ok := strings.Cut(p, "="); ok {
+				parts[i] = k + "=" + Mark
+			}
+		}
+		return strings.Join(parts, ";")
+	case "set-cookie":
+		first, attrs, hasAttrs := strings.Cut(value, ";")
+		if k, _, ok := strings.Cut(first, "="); ok {
+			first = k + "=" + Mark
+		}
+		if hasAttrs {
+			return first + ";" + String(attrs)
+		}
+		return first
+	case "location", "content-location", "referer", "refresh":
+		return URL(value)
+	}
+	return String(value)
+}
+
+// Headers redacts a header list in place.
+func Headers(hs []har.NameValue) {
+	for i := range hs {
+		hs[i].Value = Header(hs[i].Name, hs[i].Value)
+	}
+}
+
+// Params redacts query or form parameters in place.
+func Params(ps []har.NameValue) {
+	for i := range ps {
+		if SecretField(ps[i].Name) && ps[i].Value != "" {
+			ps[i].Value = Mark
+		} else {
+			ps[i].Value = String(ps[i].Value)
+		}
+	}
+}
+
+// Cookies redacts cookie values in place.
+func Cookies(cs []har.Cookie) {
+	for i := range cs {
+		if cs[i].Value != "" {
+			cs[i].Value = Mark
+		}
+	}
+}
+
+// Entry redacts a HAR entry in place: URL, query, headers, cookies and both bodies (decoded
+// from base64 and encoded back when needed). Content.Size follows the redacted body.
+func Entry(e *har.Entry) error {
+	if r := e.Request; r != nil {
+		r.URL = URL(r.URL)
+		Params(r.QueryString)
+		Headers(r.Headers)
+		Cookies(r.Cookies)
+		if p := r.PostData; p != nil {
+			body, err := r.Body()
+			if err != nil {
+				return fmt.Errorf("redact request: %w", err)
+			}
+			if p.Text != "" {
+				p.Text, p.Encoding = har.EncodeBody(Body(p.MimeType, body))
+			}
+			Params(p.Params)
+		}
+	}
+	if r := e.Response; r != nil {
+		Headers(r.Headers)
+		Cookies(r.Cookies)
+		r.RedirectURL = URL(r.RedirectURL)
+		if r.Content.Text != "" {
+			body, err := r.Body()
+			if err != nil {
+				return fmt.Errorf("redact response: %w", err)
+			}
+			red := Body(r.Content.MimeType, body)
+			r.Content.Text, r.Content.Encoding = har.EncodeBody(red)
+			r.Content.Size = int64(len(red))
+		}
+	}
+	return nil
+}
