@@ -1,0 +1,197 @@
+//go:build live
+
+package livetest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cerb-openapi/cerb-openapi/api"
+	"github.com/cerb-openapi/cerb-openapi/contract"
+)
+
+// recorder is a transport that keeps the exact bytes of every exchange.
+type recorder struct {
+	mu    sync.Mutex
+	pairs []pair
+}
+
+type pair struct {
+	req  contract.Request
+	resp contract.Response
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		body = b
+		req.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	p := pair{req: contract.Request{Method: req.Method, URL: req.URL.String(), Header: req.Header.Clone(), Body: body}}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	rb, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(rb))
+	p.resp = contract.Response{Status: resp.StatusCode, Header: resp.Header.Clone(), Body: rb}
+	r.mu.Lock()
+	r.pairs = append(r.pairs, p)
+	r.mu.Unlock()
+	return resp, nil
+}
+
+// verify checks every recorded pair strictly against the contract.
+func (r *recorder) verify(t *testing.T) {
+	t.Helper()
+	chk, err := contract.NewChecker(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.pairs) == 0 {
+		t.Error("no exchanges recorded")
+	}
+	for i, p := range r.pairs {
+		resp := p.resp
+		res := chk.Check(context.Background(), p.req, &resp)
+		if !res.OK() {
+			t.Errorf("pair %d %s %s (HTTP %d) breaks the contract:\nrequest: %v\nresponse: %+v\nbody: %.300s",
+				i, p.req.Method, p.req.URL, resp.Status, res.Request.Problems, res.Response, resp.Body)
+		}
+	}
+}
+
+func env(t *testing.T) (base, token string, group, field int64) {
+	base, token = os.Getenv("CERB_BASE_URL"), os.Getenv("CERB_TOKEN")
+	if base == "" || token == "" {
+		t.Skip("set CERB_BASE_URL and CERB_TOKEN to run the live suite")
+	}
+	num := func(name string, def int64) int64 {
+		s := os.Getenv(name)
+		if s == "" {
+			return def
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatalf("%s=%q: %v", name, s, err)
+		}
+		return n
+	}
+	return base, token, num("CERB_GROUP_ID", 1), num("CERB_CUSTOM_FIELD_ID", 1)
+}
+
+func newClient(t *testing.T, base string, auth api.Auth, rec *recorder) *api.Client {
+	t.Helper()
+	c, err := api.New(api.Config{
+		BaseURL: base,
+		Auth:    auth,
+		HTTPClient: &http.Client{
+			Timeout:       60 * time.Second,
+			Transport:     rec,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		UserAgent: "cerb-openapi-livetest",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestLiveComposeAndReply(t *testing.T) {
+	base, token, group, field := env(t)
+	rec := &recorder{}
+	t.Cleanup(func() { rec.verify(t) })
+	c := newClient(t, base, api.Bearer(token), rec)
+	ctx := context.Background()
+
+	subject := fmt.Sprintf("cerb-openapi live test %s", time.Now().UTC().Format(time.RFC3339Nano))
+	res, err := c.Compose(ctx, api.ComposeRequest{
+		GroupID:  group,
+		Subject:  subject,
+		Content:  "Created by the cerb-openapi live suite (dont_send=1, no recipients).",
+		Status:   api.Status(api.StatusOpen), // status=0 must reach the server
+		DontSend: true,
+	})
+	if err != nil {
+		t.Fatalf("compose: %v", err)
+	}
+	if res.Queued() || res.Ticket == nil {
+		t.Fatalf("compose: want a ticket, got %+v", res)
+	}
+	tk := res.Ticket
+	if tk.ID <= 0 || tk.Mask == "" || tk.SubjectText() != subject || tk.Status != api.TicketStatusTextOpen || tk.InitialMessageID <= 0 {
+		t.Fatalf("compose: ticket = %+v", tk)
+	}
+	if _, err := tk.ElapsedResponseFirst.Int64(); err != nil {
+		t.Errorf("elapsed_response_first = %q: %v", tk.ElapsedResponseFirst, err)
+	}
+	t.Logf("composed ticket %d (%s), group %d", tk.ID, tk.Mask, tk.GroupID)
+
+	value := "live-" + strconv.FormatInt(time.Now().Unix(), 10)
+	after, err := c.Reply(ctx, api.ReplyRequest{
+		MessageID:    tk.InitialMessageID,
+		Content:      "Reply from the cerb-openapi live suite.",
+		Status:       api.Status(api.StatusWaiting),
+		ReopenAt:     api.Text("+1 day"),
+		DontSend:     true,
+		CustomFields: api.CustomFields{field: api.Single(value)},
+		Expand:       []string{"custom_"},
+	})
+	if err != nil {
+		t.Fatalf("reply: %v", err)
+	}
+	if after.ID != tk.ID || after.Status != api.TicketStatusTextWaiting || after.StatusID != api.TicketStatusIDN1 {
+		t.Errorf("reply: ticket = %+v", after)
+	}
+	if after.ReopenDate <= time.Now().Unix() {
+		t.Errorf("reply: reopen_date = %d, want in the future", after.ReopenDate)
+	}
+	if after.NumMessages < 2 || after.LatestMessageID <= tk.InitialMessageID {
+		t.Errorf("reply: num_messages = %d, latest_message_id = %d (dont_send stores the message)", after.NumMessages, after.LatestMessageID)
+	}
+	if got, ok := after.Custom(field); !ok {
+		t.Logf("custom_%d not in the expanded ticket: no such ticket field on this install (set CERB_CUSTOM_FIELD_ID)", field)
+	} else if got != value {
+		t.Errorf("custom_%d = %q, want %q (a single-line text field?)", field, got, value)
+	}
+}
+
+func TestLiveLegacyAuth(t *testing.T) {
+	base, _, group, _ := env(t)
+	key, secret := os.Getenv("CERB_ACCESS_KEY"), os.Getenv("CERB_SECRET")
+	if key == "" || secret == "" {
+		t.Skip("set CERB_ACCESS_KEY and CERB_SECRET to test legacy Cerb-Auth")
+	}
+	rec := &recorder{}
+	t.Cleanup(func() { rec.verify(t) })
+	c := newClient(t, base, api.Legacy(key, secret), rec)
+	res, err := c.Compose(context.Background(), api.ComposeRequest{
+		GroupID: group, Subject: "cerb-openapi live test (Cerb-Auth)", Content: "Signed request.", DontSend: true,
+		Expand: []string{"group_"},
+	})
+	if err != nil {
+		t.Fatalf("compose with Cerb-Auth: %v", err)
+	}
+	if res.Ticket == nil || res.Ticket.ID <= 0 {
+		t.Fatalf("result = %+v", res)
+	}
+}
