@@ -1,0 +1,359 @@
+package record
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cerb-openapi/cerb-openapi/contract"
+	"github.com/cerb-openapi/cerb-openapi/har"
+	"github.com/cerb-openapi/cerb-openapi/redact"
+)
+
+// Config configures a Recorder.
+type Config struct {
+	// Upstream is the Cerb base URL, e.g. https://cerb.example (a path prefix is kept:
+	// https://host/cerb forwards /rest/x.json to /cerb/rest/x.json).
+	Upstream *url.URL
+	// Writer receives the pairs.
+	Writer *har.Writer
+	// Transport sends requests upstream. The default is http.DefaultTransport's settings
+	// with compression off, so that no Accept-Encoding is added and bodies pass untouched.
+	Transport http.RoundTripper
+	// Checker, if set, checks every recorded pair; problems go to Log.
+	Checker *contract.Checker
+	// Log receives upstream errors and contract problems; nil discards them.
+	Log io.Writer
+	// MaxBody limits a request body (default 64 MiB); larger requests get 413 and are not
+	// forwarded.
+	MaxBody int64
+	// File names the HAR file in check results (default "recording").
+	File string
+}
+
+// Recorder is the proxy: an http.Handler.
+type Recorder struct {
+	cfg     Config
+	base    string // upstream scheme://host/prefix without a trailing slash
+	log     *log.Logger
+	flagged atomic.Int64
+	failed  atomic.Int64
+}
+
+// New returns a recorder.
+func New(cfg Config) (*Recorder, error) {
+	if cfg.Upstream == nil || cfg.Upstream.Host == "" || (cfg.Upstream.Scheme != "http" && cfg.Upstream.Scheme != "https") {
+		return nil, errors.New("record: upstream must be an absolute http or https URL")
+	}
+	if cfg.Writer == nil {
+		return nil, errors.New("record: no HAR writer")
+	}
+	if cfg.Transport == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.DisableCompression = true
+		t.MaxIdleConnsPerHost = 32
+		cfg.Transport = t
+	}
+	if cfg.Log == nil {
+		cfg.Log = io.Discard
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 64 << 20
+	}
+	if cfg.File == "" {
+		cfg.File = "recording"
+	}
+	base := cfg.Upstream.Scheme + "://" + cfg.Upstream.Host + strings.TrimSuffix(cfg.Upstream.EscapedPath(), "/")
+	return &Recorder{cfg: cfg, base: base, log: log.New(cfg.Log, "record: ", 0)}, nil
+}
+
+// Flagged returns the number of recorded pairs the checker flagged.
+func (rec *Recorder) Flagged() int { return int(rec.flagged.Load()) }
+
+// Failed returns the number of requests that could not be recorded (upstream errors, bodies
+// too large, write errors).
+func (rec *Recorder) Failed() int { return int(rec.failed.Load()) }
+
+// hopHeaders are meaningful for one connection only; RFC 9110 §7.6.1 says a proxy drops them.
+var hopHeaders = []string{"Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
+
+func dropHopHeaders(h http.Header) {
+	for _, f := range h.Values("Connection") {
+		for _, name := range strings.Split(f, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				h.Del(name)
+			}
+		}
+	}
+	for _, name := range hopHeaders {
+		h.Del(name)
+	}
+}
+
+func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	start := time.Now()
+	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, rec.cfg.MaxBody))
+	if err != nil {
+		rec.failed.Add(1)
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			rec.log.Printf("%s %s: request body over %d bytes: not forwarded", req.Method, req.URL.Path, rec.cfg.MaxBody)
+			http.Error(w, "request body too large for the recorder", http.StatusRequestEntityTooLarge)
+			return
+		}
+		rec.log.Printf("%s %s: read request body: %v", req.Method, req.URL.Path, err)
+		http.Error(w, "cannot read request body", http.StatusBadRequest)
+		return
+	}
+
+	// The raw request target keeps the client's exact path and query encoding.
+	target := req.RequestURI
+	if !strings.HasPrefix(target, "/") {
+		target = req.URL.RequestURI()
+	}
+	out, err := http.NewRequestWithContext(req.Context(), req.Method, rec.base+target, bytes.NewReader(body))
+	if err != nil {
+		rec.failed.Add(1)
+		rec.log.Printf("%s %s: bad request target: %v", req.Method, req.URL.Path, err)
+		http.Error(w, "bad request target", http.StatusBadRequest)
+		return
+	}
+	out.Header = req.Header.Clone()
+	dropHopHeaders(out.Header)
+	if _, ok := out.Header["User-Agent"]; !ok {
+		out.Header["User-Agent"] = []string{""} // stop Go adding its own
+	}
+	out.ContentLength = int64(len(body))
+	if len(body) == 0 {
+		out.Body = http.NoBody
+	}
+	out.Host = rec.cfg.Upstream.Host
+
+	resp, err := rec.cfg.Transport.RoundTrip(out)
+	if err != nil {
+		rec.failed.Add(1)
+		if req.Context().Err() == nil {
+			rec.log.Printf("%s %s: upstream: %v", req.Method, req.URL.Path, err)
+			http.Error(w, "upstream request failed", http.StatusBadGateway)
+		}
+		return
+	}
+	defer resp.Body.Close()
+	waited := time.Now()
+
+	h := w.Header()
+	for k, vs := range resp.Header {
+		h[k] = append([]string(nil), vs...)
+	}
+	dropHopHeaders(h)
+	w.WriteHeader(resp.StatusCode)
+	var got bytes.Buffer
+	cw := &clientWriter{w: w}
+	if _, err := io.Copy(io.MultiWriter(&got, cw), resp.Body); err != nil {
+		// The upstream broke off: there is no complete pair to record, and the client must
+		// see a broken response rather than a short one that looks whole.
+		rec.failed.Add(1)
+		rec.log.Printf("%s %s: upstream body: %v (pair not recorded)", req.Method, req.URL.Path, err)
+		panic(http.ErrAbortHandler)
+	}
+	done := time.Now()
+
+	e := rec.entry(out, body, resp, got.Bytes(), start, waited, done)
+	if err := redact.Entry(&e); err != nil {
+		rec.failed.Add(1)
+		rec.log.Printf("%s %s: %v (pair not recorded)", req.Method, req.URL.Path, err)
+		return
+	}
+	i, err := rec.cfg.Writer.Append(e)
+	if err != nil {
+		rec.failed.Add(1)
+		rec.log.Printf("%s %s: %v", req.Method, req.URL.Path, err)
+		return
+	}
+	if rec.cfg.Checker != nil {
+		rec.check(req.Context(), i, e)
+	}
+}
+
+// clientWriter forwards to the client until a write fails, then drops the rest: a client
+// that goes away must not stop the pair from being read to the end and recorded.
+type clientWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *clientWriter) Write(p []byte) (int, error) {
+	if c.err == nil {
+		_, c.err = c.w.Write(p)
+	}
+	return len(p), nil
+}
+
+func (rec *Recorder) check(ctx context.Context, i int, e har.Entry) {
+	// The client may have gone; the verdict is still wanted.
+	r := rec.cfg.Checker.CheckEntry(context.WithoutCancel(ctx), rec.cfg.File, i, e)
+	if r.Err == nil && r.OK() {
+		return
+	}
+	rec.flagged.Add(1)
+	path := e.Request.URL
+	if u, err := url.Parse(path); err == nil {
+		path = u.Path
+	}
+	var lines []string
+	if r.Err != nil {
+		lines = append(lines, "har: "+r.Err.Error())
+	}
+	for _, p := range r.Request.Problems {
+		lines = append(lines, "request "+p.String())
+	}
+	status := ""
+	if r.Response != nil {
+		status = fmt.Sprintf(" → %d", r.Response.Status)
+		for _, p := range r.Response.Problems {
+			lines = append(lines, "response "+p.String())
+		}
+	}
+	op := r.Operation
+	if op == "" {
+		op = "-"
+	}
+	rec.log.Printf("entry %d %s %s %s%s:\n    %s", i, op, e.Request.Method, path, status, strings.Join(lines, "\n    "))
+}
+
+func (rec *Recorder) entry(out *http.Request, body []byte, resp *http.Response, rbody []byte, start, waited, done time.Time) har.Entry {
+	reqHeaders := []har.NameValue{{Name: "Host", Value: out.Host}}
+	sent := out.Header.Clone()
+	if _, ok := sent["User-Agent"]; ok && sent.Get("User-Agent") == "" {
+		delete(sent, "User-Agent") // not sent
+	}
+	if len(body) > 0 || sent.Get("Content-Length") != "" {
+		sent.Set("Content-Length", fmt.Sprint(len(body)))
+	}
+	reqHeaders = append(reqHeaders, headerList(sent)...)
+
+	hreq := &har.Request{
+		Method:      out.Method,
+		URL:         out.URL.String(),
+		HTTPVersion: resp.Proto,
+		Cookies:     cookieList(out.Cookies()),
+		Headers:     reqHeaders,
+		QueryString: paramList(out.URL.RawQuery),
+		HeadersSize: -1,
+		BodySize:    int64(len(body)),
+	}
+	if ct := out.Header.Get("Content-Type"); len(body) > 0 || ct != "" {
+		p := &har.PostData{MimeType: ct}
+		p.Text, p.Encoding = har.EncodeBody(body)
+		if strings.Contains(strings.ToLower(ct), "x-www-form-urlencoded") && p.Encoding == "" {
+			p.Params = paramList(p.Text)
+		}
+		hreq.PostData = p
+	}
+	_, statusText, _ := strings.Cut(resp.Status, " ")
+	text, enc := har.EncodeBody(rbody)
+	hresp := &har.Response{
+		Status:      resp.StatusCode,
+		StatusText:  statusText,
+		HTTPVersion: resp.Proto,
+		Cookies:     cookieList(resp.Cookies()),
+		Headers:     headerList(resp.Header),
+		Content:     har.Content{Size: int64(len(rbody)), MimeType: resp.Header.Get("Content-Type"), Text: text, Encoding: enc},
+		RedirectURL: resp.Header.Get("Location"),
+		HeadersSize: -1,
+		BodySize:    int64(len(rbody)),
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	return har.Entry{
+		StartedDateTime: start.UTC().Format(time.RFC3339Nano),
+		Time:            ms(done.Sub(start)),
+		Request:         hreq,
+		Response:        hresp,
+		Timings:         har.Timings{Blocked: -1, DNS: -1, Connect: -1, SSL: -1, Send: 0, Wait: ms(waited.Sub(start)), Receive: ms(done.Sub(waited))},
+	}
+}
+
+// headerList lists headers by name (Go does not keep the wire order), values in order.
+func headerList(h http.Header) []har.NameValue {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	out := []har.NameValue{}
+	for _, k := range names {
+		for _, v := range h[k] {
+			out = append(out, har.NameValue{Name: k, Value: v})
+		}
+	}
+	return out
+}
+
+// paramList decodes a query or form in order, keeping repeated names. Undecodable parts are
+// kept raw; non-UTF-8 values are left out (the exact bytes are in the text).
+func paramList(raw string) []har.NameValue {
+	out := []har.NameValue{}
+	if raw == "" {
+		return out
+	}
+	for _, part := range strings.Split(raw, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		if dk, err := url.QueryUnescape(k); err == nil {
+			k = dk
+		}
+		if dv, err := url.QueryUnescape(v); err == nil {
+			v = dv
+		}
+		if utf8.ValidString(k) && utf8.ValidString(v) {
+			out = append(out, har.NameValue{Name: k, Value: v})
+		}
+	}
+	return out
+}
+
+func cookieList(cs []*http.Cookie) []har.Cookie {
+	out := []har.Cookie{}
+	for _, c := range cs {
+		hc := har.Cookie{Name: c.Name, Value: c.Value, Path: c.Path, Domain: c.Domain, HTTPOnly: c.HttpOnly, Secure: c.Secure}
+		if !c.Expires.IsZero() {
+			hc.Expires = c.Expires.UTC().Format(time.RFC3339)
+		}
+		out = append(out, hc)
+	}
+	return out
+}
+
+// Serve runs the proxy on ln until ctx is done, then stops accepting, waits up to grace for
+// the requests in flight to finish and be recorded, and returns.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("record: serve %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	<-errc
+	if err != nil {
+		return fmt.Errorf("record: stop: requests still in flight after %v: %w", grace, err)
+	}
+	return nil
+}
