@@ -61,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "check":
 		return check(ctx, args[1:], stdout, stderr)
+	case "record":
+		return recordCmd(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "cerbcontract: unknown command %q\n", args[0])
 	fmt.Fprintf(stderr, usage, strings.Join(report.Formats, "|"))

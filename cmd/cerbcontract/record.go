@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/cerb-openapi/cerb-openapi/contract"
+	"github.com/cerb-openapi/cerb-openapi/har"
+	"github.com/cerb-openapi/cerb-openapi/record"
+)
+
+const recordUsage = `usage: cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force]
+
+Runs a reverse proxy on ADDR (default 127.0.0.1:8089) that forwards every request to
+the Cerb at URL unchanged and appends each request/response pair, with credentials
+redacted, to FILE.har. The file is valid HAR after every pair. Stop with Ctrl-C or
+SIGTERM: requests in flight are finished and recorded first.
+--check checks each pair against the OpenAPI document and logs problems to stderr.
+Exit status: 0 stopped cleanly, 1 --check flagged a pair or a request could not be
+recorded, 2 bad usage or the proxy could not start.
+`
+
+// recordCmd runs the recording proxy until ctx is done or SIGTERM arrives.
+func recordCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("record", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	fset.Usage = func() { fmt.Fprint(stderr, recordUsage) }
+	upstream := fset.String("upstream", "", "Cerb base URL, e.g. https://cerb.example")
+	listen := fset.String("listen", "127.0.0.1:8089", "address the proxy listens on")
+	out := fset.String("out", "", "HAR file to write")
+	check := fset.Bool("check", false, "check each pair against the OpenAPI document as it passes")
+	force := fset.Bool("force", false, "overwrite FILE.har if it exists")
+	grace := fset.Duration("grace", 30*time.Second, "on stop, how long to wait for requests in flight")
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fset.NArg() > 0 || *upstream == "" || *out == "" {
+		fmt.Fprint(stderr, recordUsage)
+		return exitUsage
+	}
+	u, err := url.Parse(*upstream)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		fmt.Fprintf(stderr, "cerbcontract record: --upstream %q: want an http:// or https:// URL\n", *upstream)
+		return exitUsage
+	}
+	var checker *contract.Checker
+	if *check {
+		if checker, err = contract.NewChecker(ctx); err != nil {
+			fmt.Fprintf(stderr, "cerbcontract record: %v\n", err)
+			return exitUsage
+		}
+	}
+
+	mode := os.O_RDWR | os.O_CREATE | os.O_EXCL
+	if *force {
+		mode = os.O_RDWR | os.O_CREATE | os.O_TRUNC
+	}
+	f, err := os.OpenFile(*out, mode, 0o644)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			err = fmt.Errorf("%s exists (use --force to overwrite)", *out)
+		}
+		fmt.Fprintf(stderr, "cerbcontract record: %v\n", err)
+		return exitUsage
+	}
+	defer f.Close()
+	w, err := har.NewWriter(f, *out, har.Creator{Name: "cerbcontract record", Version: "1"}, "recorded through cerbcontract record from "+u.Scheme+"://"+u.Host+"; credentials redacted")
+	if err != nil {
+		fmt.Fprintf(stderr, "cerbcontract record: %v\n", err)
+		return exitUsage
+	}
+	rec, err := record.New(record.Config{Upstream: u, Writer: w, Checker: checker, Log: stderr, File: *out})
+	if err != nil {
+		fmt.Fprintf(stderr, "cerbcontract record: %v\n", err)
+		return exitUsage
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "cerbcontract record: %v\n", err)
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	fmt.Fprintf(stderr, "cerbcontract record: proxying http://%s → %s, recording to %s (Ctrl-C to stop)\n", ln.Addr(), u.Scheme+"://"+u.Host+u.Path, *out)
+
+	code := exitOK
+	if err := record.Serve(ctx, ln, rec, *grace); err != nil {
+		fmt.Fprintf(stderr, "cerbcontract record: %v\n", err)
+		code = exitMismatch
+	}
+	if err := w.Close(); err != nil {
+		fmt.Fprintf(stderr, "cerbcontract record: %v\n", err)
+		code = exitMismatch
+	}
+	if err := f.Close(); err != nil {
+		fmt.Fprintf(stderr, "cerbcontract record: close %s: %v\n", *out, err)
+		code = exitMismatch
+	}
+	summary := fmt.Sprintf("%d pairs recorded to %s", w.Len(), *out)
+	if rec.Failed() > 0 {
+		summary += fmt.Sprintf(", %d requests not recorded", rec.Failed())
+		code = exitMismatch
+	}
+	if *check {
+		summary += fmt.Sprintf(", %d flagged by the contract check", rec.Flagged())
+		if rec.Flagged() > 0 {
+			code = exitMismatch
+		}
+	}
+	fmt.Fprintf(stderr, "cerbcontract record: %s\n", summary)
+	return code
+}
