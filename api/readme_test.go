@@ -8,20 +8,24 @@ import (
 	"testing"
 )
 
-// TestReadmeRuns runs the program in README-client.md as written, against a fake Cerb
+// TestReadmeRuns runs the program of the README's "Using the Go client" section as written, against a fake Cerb
 // that answers with recorded responses (and contract-checks what the program sent).
 func TestReadmeRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a program")
 	}
-	md, err := os.ReadFile("README-client.md")
+	md, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rest, ok := strings.Cut(string(md), "```go\n")
+	_, section, found := strings.Cut(string(md), "## Using the Go client")
+	if !found {
+		t.Fatal(`README.md has no "## Using the Go client" section`)
+	}
+	_, rest, ok := strings.Cut(section, "```go\n")
 	code, _, ok2 := strings.Cut(rest, "```\n")
 	if !ok || !ok2 {
-		t.Fatal("no ```go block in README-client.md")
+		t.Fatal("no ```go block in the README section")
 	}
 	composed := recorded(t, "compose-ok.har", "compose-minimal")
 	replied := recorded(t, "reply-ok.har", "reply-status-1")
