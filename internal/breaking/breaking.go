@@ -306,7 +306,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		return res, err
 	}
 	revision := filepath.Join(o.Dir, o.Spec)
-	logf("Comparing %s with %s at %s (%s).\n", o.Spec, o.Spec, base, why)
+	logf("Comparing %s with %s:%s (%s).\n", o.Spec, base, o.Spec, why)
 
 	if res.Changes, err = o.Oasdiff.Changes(ctx, baseFile, revision); err != nil {
 		return res, err
