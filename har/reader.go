@@ -184,6 +184,9 @@ func (r *Reader) Next() (Entry, int, error) {
 	if errors.As(err, &typeErr) {
 		// The decoder consumed the whole entry: report it and let the caller go on.
 		r.index++
+		if typeErr.Field == "" {
+			return Entry{}, i, &EntryError{File: r.name, Entry: i, Err: fmt.Errorf("entry is a %s, not an object", typeErr.Value)}
+		}
 		return Entry{}, i, &EntryError{File: r.name, Entry: i, Err: fmt.Errorf("field %q: %s value where %s expected", typeErr.Field, typeErr.Value, typeErr.Type)}
 	}
 	if err != nil {
