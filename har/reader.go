@@ -37,13 +37,20 @@ type Reader struct {
 	dec   *json.Decoder
 	log   Log
 	index int
-	state int // 0 before entries, 1 in entries, 2 done
+	state int   // 0 before entries, 1 in entries, 2 done
+	bom   int64 // bytes of a skipped byte order mark, for offsets
 }
 
 // NewReader returns a reader over r; name is used in error messages.
 func NewReader(r io.Reader, name string) *Reader {
-	dec := json.NewDecoder(bufio.NewReaderSize(r, 64<<10))
-	return &Reader{name: name, dec: dec}
+	br := bufio.NewReaderSize(r, 64<<10)
+	var bom int64
+	// A UTF-8 byte order mark, which some Windows tools write, is skipped (RFC 8259 §8.1).
+	if b, _ := br.Peek(3); string(b) == "\xef\xbb\xbf" {
+		br.Discard(3)
+		bom = 3
+	}
+	return &Reader{name: name, dec: json.NewDecoder(br), bom: bom}
 }
 
 // Log returns the log's metadata read so far (version, creator, comment).
@@ -58,7 +65,7 @@ func (r *Reader) fail(err error) error {
 		idx = r.index
 	}
 	r.state = 2
-	return &SyntaxError{File: r.name, Entry: idx, Offset: r.dec.InputOffset(), Err: err}
+	return &SyntaxError{File: r.name, Entry: idx, Offset: r.bom + r.dec.InputOffset(), Err: err}
 }
 
 func (r *Reader) expectDelim(want json.Delim, what string) error {
