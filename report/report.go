@@ -1,5 +1,5 @@
 // Package report writes contract verdicts for people (text) and machines (json, one object
-// per line). Each format is a Reporter: Entry is called once per HAR entry, in order, and
+// per line; junit, JUnit XML for CI test reports; github, GitHub Actions annotations). Each format is a Reporter: Entry is called once per HAR entry, in order, and
 // Close writes any summary.
 package report
 
@@ -28,12 +28,16 @@ func New(format string, w io.Writer) (Reporter, error) {
 		return &Text{w: w}, nil
 	case "json":
 		return &JSON{enc: json.NewEncoder(w)}, nil
+	case "junit":
+		return NewJUnit(w, nil), nil
+	case "github":
+		return &GitHub{w: w}, nil
 	}
-	return nil, fmt.Errorf("unknown format %q (want text or json)", format)
+	return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }
 
 // Formats lists the format names New accepts.
-var Formats = []string{"text", "json"}
+var Formats = []string{"text", "json", "junit", "github"}
 
 // Line is the JSON form of one entry's verdict.
 type Line struct {
