@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 )
 
 // SyntaxError is a HAR file that cannot be read. Entry is the index of the entry being read
@@ -184,22 +185,34 @@ func (r *Reader) Next() (Entry, int, error) {
 		r.state = 2
 		return Entry{}, 0, io.EOF
 	}
-	var e Entry
-	err := r.dec.Decode(&e)
+	// The entry is read raw first: the decoder silently replaces bytes that are not UTF-8
+	// with U+FFFD, so a body recorded as raw Latin-1 or binary would be checked as a body
+	// that was never sent.
+	var raw json.RawMessage
+	if err := r.dec.Decode(&raw); err != nil {
+		return Entry{}, 0, r.fail(err)
+	}
 	i := r.index
+	if !utf8.Valid(raw) {
+		r.index++
+		at := r.bom + r.dec.InputOffset() - int64(len(raw)) + int64(firstInvalidUTF8(raw))
+		return Entry{}, i, &EntryError{File: r.name, Entry: i, Err: fmt.Errorf("byte %d: text that is not UTF-8 (a JSON file must be UTF-8; record binary or non-UTF-8 bodies in base64 with \"encoding\": \"base64\")", at)}
+	}
+	var e Entry
+	err := json.Unmarshal(raw, &e)
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
-		// The decoder consumed the whole entry: report it and let the caller go on.
+		// The entry is valid JSON of the wrong shape: report it and let the caller go on.
 		r.index++
 		if typeErr.Field == "" {
 			return Entry{}, i, &EntryError{File: r.name, Entry: i, Err: fmt.Errorf("entry is a %s, not an object", typeErr.Value)}
 		}
 		return Entry{}, i, &EntryError{File: r.name, Entry: i, Err: fmt.Errorf("field %q: %s value where %s expected", typeErr.Field, typeErr.Value, typeErr.Type)}
 	}
-	if err != nil {
-		return Entry{}, 0, r.fail(err)
-	}
 	r.index++
+	if err != nil {
+		return Entry{}, i, &EntryError{File: r.name, Entry: i, Err: err}
+	}
 	if e.Request == nil || e.Response == nil {
 		missing := "request"
 		if e.Request != nil {
@@ -208,6 +221,17 @@ func (r *Reader) Next() (Entry, int, error) {
 		return Entry{}, i, &EntryError{File: r.name, Entry: i, Err: fmt.Errorf("entry has no %q object", missing)}
 	}
 	return e, i, nil
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
 }
 
 // EntryError is one unreadable entry; the stream goes on after it.
