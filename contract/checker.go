@@ -151,6 +151,9 @@ func (c *Checker) Check(ctx context.Context, req Request, resp *Response) Result
 // route finds the operation. Routing ignores scheme, host and any install prefix before a
 // server's base path. A trailing slash, which Cerb accepts, routes with a problem.
 func (c *Checker) route(req Request) (*routers.Route, map[string]string, *http.Request, []Problem) {
+	if req.URL == "" {
+		return nil, nil, nil, []Problem{{Where: "route", Message: "request has no URL"}}
+	}
 	u, err := url.Parse(req.URL)
 	if err != nil {
 		return nil, nil, nil, []Problem{{Where: "route", Message: fmt.Sprintf("unparsable URL: %v", err)}}
