@@ -286,7 +286,12 @@ func parseMultipart(body []byte, boundary string) ([]formField, []Problem) {
 func (c *Checker) checkQuery(op *openapi3.Operation, q url.Values) []Problem {
 	var problems []Problem
 	for _, k := range sortedKeys(q) {
-		if op.Parameters.GetByInAndName(openapi3.ParameterInQuery, k) != nil {
+		if p := op.Parameters.GetByInAndName(openapi3.ParameterInQuery, k); p != nil {
+			// As for form fields: PHP keeps the last value, openapi3filter checked the first.
+			if len(q[k]) > 1 && (p.Schema == nil || p.Schema.Value == nil || !p.Schema.Value.Type.Is("array")) {
+				problems = append(problems, Problem{Where: "query", Pointer: pointer(k),
+					Message: fmt.Sprintf("sent %d times: PHP keeps only the last value; send it once", len(q[k]))})
+			}
 			continue
 		}
 		msg := fmt.Sprintf("undeclared query parameter %q", k)
