@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -28,11 +29,29 @@ func (c *Checker) checkResponse(ctx context.Context, reqIn *openapi3filter.Reque
 			IncludeResponseStatus: true,
 		},
 	}
-	err := openapi3filter.ValidateResponse(ctx, in)
-	if err == nil {
-		return nil
+	var problems []Problem
+	// encoding/json reads bytes that are not UTF-8 as U+FFFD, so the schema check alone
+	// would pass a body that is not JSON at all.
+	if !utf8.Valid(resp.Body) && strings.Contains(strings.ToLower(header.Get("Content-Type")), "json") {
+		problems = append(problems, Problem{Where: "body",
+			Message: fmt.Sprintf("JSON body is not valid UTF-8 at byte %d (RFC 8259 requires UTF-8; PHP's json_encode never writes such a body)", firstInvalid(resp.Body))})
 	}
-	return c.responseProblems(err)
+	if err := openapi3filter.ValidateResponse(ctx, in); err != nil {
+		problems = append(problems, c.responseProblems(err)...)
+	}
+	return problems
+}
+
+// firstInvalid returns the offset of the first byte that is not UTF-8.
+func firstInvalid(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
 }
 
 func (c *Checker) responseProblems(err error) []Problem {
