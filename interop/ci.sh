@@ -17,7 +17,9 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
   echo "installing Debian's chromium"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  # The base image has no fonts and chromium only recommends them: without fonts the
+  # screenshot would show empty boxes instead of text.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation fonts-dejavu-core >/dev/null
 fi
 echo "$(chromium --version 2>/dev/null | head -n1), node $(node --version), npm $(npm --version), $(go version)"
 for dir in interop/lint interop/docs; do # interop/typescript/check.sh runs its own npm ci
