@@ -1,7 +1,9 @@
 // Command cerbcontract checks recorded Cerb API traffic (HAR 1.2 files) against the
 // project's OpenAPI document.
 //
-//	cerbcontract check [--spec FILE] [--format text|json] [FILE.har…]
+//	cerbcontract check [--spec FILE] [--format text|json|junit|github] [--fail-on request|response|any]
+//	                   [--operation ID] [--skip-unknown] [FILE.har…]
+//	cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force]
 //
 // With no files it checks the recordings bundled with the project and compares each verdict
 // with the expected one in contract_test/testdata/manifest.json (the recordings include
@@ -18,11 +20,13 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 
 	cerbopenapi "github.com/cerb-openapi/cerb-openapi"
 	"github.com/cerb-openapi/cerb-openapi/contract"
 	contracttest "github.com/cerb-openapi/cerb-openapi/contract_test"
+	"github.com/cerb-openapi/cerb-openapi/har"
 	"github.com/cerb-openapi/cerb-openapi/report"
 )
 
@@ -40,14 +44,21 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `usage: cerbcontract check [--spec FILE] [--format %s] [FILE.har…]
+const usage = `usage: cerbcontract check [--spec FILE] [--format %s]
+                          [--fail-on request|response|any] [--operation ID] [--skip-unknown]
+                          [FILE.har…]
+       cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force]
 
-Checks every request/response pair of the HAR files against the OpenAPI document
-(the embedded openapi.yaml unless --spec is given). With no files, checks the
-recordings bundled with the project against the expected verdicts of
+check: checks every request/response pair of the HAR files against the OpenAPI
+document (the embedded openapi.yaml unless --spec is given). With no files, checks
+the recordings bundled with the project against the expected verdicts of
 contract_test/testdata/manifest.json (they include deliberate violations).
-Exit status: 0 all pairs conform (bundled: all verdicts as expected), 1 some do
-not, 2 bad usage or unreadable input.
+--fail-on says which side's problems fail the check (default any); --operation
+keeps only the pairs of one operationId, --skip-unknown drops pairs that match no
+operation. Exit status: 0 all pairs conform (bundled: all verdicts as expected),
+1 some do not, 2 bad usage or unreadable input (a truncated file included).
+
+record: a recording reverse proxy to Cerb; see cerbcontract record --help.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -90,8 +101,17 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fset.SetOutput(stderr)
 	specPath := fset.String("spec", "", "OpenAPI document to check against (default: the embedded openapi.yaml)")
 	format := fset.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
+	failOn := fset.String("fail-on", "any", "which problems make the exit status 1: request, response or any")
+	operation := fset.String("operation", "", "check only the pairs of this operationId")
+	skipUnknown := fset.Bool("skip-unknown", false, "leave out pairs that match no operation of the spec")
 	files, err := parseInterleaved(fset, args)
 	if err != nil {
+		return exitUsage
+	}
+	switch *failOn {
+	case "request", "response", "any":
+	default:
+		fmt.Fprintf(stderr, "cerbcontract: --fail-on %q: want request, response or any\n", *failOn)
 		return exitUsage
 	}
 	rep, err := report.New(*format, stdout)
@@ -117,6 +137,19 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "cerbcontract: %v\n", err)
 		return exitUsage
+	}
+	if *operation != "" {
+		if ops := operationIDs(checker); !slices.Contains(ops, *operation) {
+			fmt.Fprintf(stderr, "cerbcontract: --operation %q: no such operationId in the spec (it has %s)\n", *operation, strings.Join(ops, ", "))
+			return exitUsage
+		}
+	}
+	// skip leaves out the pairs the filters exclude; unreadable entries are always reported.
+	skip := func(r contract.EntryResult) bool {
+		if r.Err != nil {
+			return false
+		}
+		return (*operation != "" && r.Operation != *operation) || (*skipUnknown && r.Operation == "")
 	}
 
 	type source struct {
@@ -146,10 +179,17 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	mismatch, unreadable := false, false
+	compared := 0
 	for _, src := range sources {
 		rc, err := src.open()
+		read := 0
 		if err == nil {
 			err = checker.CheckHAR(ctx, src.name, rc, func(r contract.EntryResult) error {
+				read++
+				if skip(r) {
+					return nil
+				}
+				compared++
 				if manifest != nil {
 					if d := manifest.Diff(r); d != "" {
 						manifestDiffs = append(manifestDiffs, d)
@@ -158,7 +198,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				if r.Err != nil {
 					unreadable = true
 					fmt.Fprintf(stderr, "cerbcontract: %v\n", r.Err)
-				} else if !r.OK() {
+				} else if fails(r, *failOn) {
 					mismatch = true
 				}
 				return rep.Entry(r)
@@ -172,6 +212,9 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			unreadable = true
 			fmt.Fprintf(stderr, "cerbcontract: %v\n", err)
+			if errors.Is(err, har.ErrTruncated) {
+				fmt.Fprintf(stderr, "cerbcontract: %s is truncated (a recording cut short?): the %d entries before the cut were checked\n", src.name, read)
+			}
 			if ferr := rep.Fatal(src.name, err); ferr != nil {
 				fmt.Fprintf(stderr, "cerbcontract: write: %v\n", ferr)
 				return exitUsage
@@ -189,7 +232,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if len(manifestDiffs) > 0 {
 			return exitMismatch
 		}
-		fmt.Fprintf(stderr, "cerbcontract: bundled recordings: every verdict matches contract_test/testdata/manifest.json (%d entries)\n", manifest.Count())
+		fmt.Fprintf(stderr, "cerbcontract: bundled recordings: every verdict matches contract_test/testdata/manifest.json (%d entries)\n", compared)
 		return exitOK
 	}
 	switch {
@@ -199,6 +242,36 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitMismatch
 	}
 	return exitOK
+}
+
+// fails reports whether a verdict's problems on the given side (request, response or any)
+// fail the check. A pair that matches no operation fails on the request side.
+func fails(r contract.EntryResult, side string) bool {
+	reqBad := r.Operation == "" || !r.Request.OK
+	respBad := r.Response != nil && !r.Response.OK
+	switch side {
+	case "request":
+		return reqBad
+	case "response":
+		return respBad
+	}
+	return reqBad || respBad
+}
+
+// operationIDs lists the spec's operationIds, sorted.
+func operationIDs(c *contract.Checker) []string {
+	var ids []string
+	if doc := c.Document(); doc != nil && doc.Paths != nil {
+		for _, item := range doc.Paths.Map() {
+			for _, op := range item.Operations() {
+				if op.OperationID != "" {
+					ids = append(ids, op.OperationID)
+				}
+			}
+		}
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 func openHAR(path string) (io.ReadCloser, error) {
