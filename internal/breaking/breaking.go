@@ -266,8 +266,9 @@ var ErrBreaking = errors.New("breaking changes")
 
 // Run diffs the spec in the work tree against the one at the base ref, logs oasdiff's text
 // and GitHub-annotation reports, and returns an error wrapping ErrBreaking when ERR-level
-// changes are not released under a new major version. A base ref that does not exist, or
-// that has no spec yet, is a notice, not a failure: there is nothing to compare with.
+// changes are not released under a new major version. When no default base is in the clone
+// (single-commit or shallow), or the base has no spec yet, it logs a notice and passes: there
+// is nothing to compare with. An explicit Base that is not a commit is an error (a typo).
 func Run(ctx context.Context, o Options) (Result, error) {
 	logf := o.Log
 	if logf == nil {
