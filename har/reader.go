@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -60,6 +61,10 @@ func (r *Reader) Log() Log { return r.log }
 func (r *Reader) fail(err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		err = ErrTruncated
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) && strings.HasSuffix(se.Error(), "exceeded max depth") {
+		err = fmt.Errorf("JSON nested more than 10000 levels deep, the limit of Go's encoding/json (%w)", err)
 	}
 	idx := -1
 	if r.state == 1 {
