@@ -123,7 +123,7 @@ func badCases() []badCase {
 		// the raw entry, the decoded text, the body bytes, openapi3filter reading the body
 		// once per security requirement, the form re-encoded for its decoder.
 		{name: "50 MB request body", gen: genBigBody, code: 0, stdout: []string{"ok   {file}#0 replyToTicket"},
-			maxAlloc: 800 << 20, maxHeap: 450 << 20},
+			maxAlloc: 900 << 20, maxHeap: 640 << 20}, // peak heap varies with GC timing (377–497 MB seen)
 	}
 }
 
