@@ -3,11 +3,14 @@ package contract
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -29,12 +32,28 @@ func (c *Checker) checkResponse(ctx context.Context, reqIn *openapi3filter.Reque
 			IncludeResponseStatus: true,
 		},
 	}
+	// openapi3filter.ValidateResponse validates a JSON body with VisitAsResponse, under which
+	// every oneOf/anyOf branch deep-copies the value (the ~156-key ticket map, per branch) in
+	// case a default gets set in it. When the document has no writeOnly property and no
+	// default is ever set, that mode changes no verdict, so status, headers and Content-Type
+	// are left to openapi3filter and a JSON body is decoded and visited here, the way
+	// ValidateResponse does it, but without the copies. Anything else goes to it unchanged.
 	var problems []Problem
 	// encoding/json reads bytes that are not UTF-8 as U+FFFD, so the schema check alone
 	// would pass a body that is not JSON at all.
 	if !utf8.Valid(resp.Body) && strings.Contains(strings.ToLower(header.Get("Content-Type")), "json") {
 		problems = append(problems, Problem{Where: "body",
 			Message: fmt.Sprintf("JSON body is not valid UTF-8 at byte %d (RFC 8259 requires UTF-8; PHP's json_encode never writes such a body)", firstInvalid(resp.Body))})
+	}
+	if schema, ok := jsonBodySchema(reqIn, resp.Status, header); ok {
+		in.Options.ExcludeResponseBody = true
+		if err := openapi3filter.ValidateResponse(ctx, in); err != nil {
+			return append(problems, c.responseProblems(err)...)
+		}
+		if err := visitJSONBody(in, schema, resp.Body); err != nil {
+			problems = append(problems, c.responseProblems(err)...)
+		}
+		return problems
 	}
 	if err := openapi3filter.ValidateResponse(ctx, in); err != nil {
 		problems = append(problems, c.responseProblems(err)...)
@@ -52,6 +71,100 @@ func firstInvalid(b []byte) int {
 		i += size
 	}
 	return len(b)
+}
+
+// jsonBodySchema returns the schema of the response's body when openapi3filter would decode
+// it with its JSON decoder and validate it against that schema, and VisitAsResponse could
+// make no difference (the document declares no writeOnly property).
+func jsonBodySchema(reqIn *openapi3filter.RequestValidationInput, status int, header http.Header) (*openapi3.SchemaRef, bool) {
+	route := reqIn.Route
+	if reqIn.Request.Method == http.MethodHead || route == nil || route.Operation == nil || route.Spec == nil {
+		return nil, false
+	}
+	switch status {
+	case http.StatusNotModified, http.StatusPermanentRedirect, http.StatusTemporaryRedirect, http.StatusMovedPermanently:
+		return nil, false
+	}
+	responses := route.Operation.Responses
+	if responses.Len() == 0 {
+		return nil, false
+	}
+	ref := responses.Status(status)
+	if ref == nil {
+		ref = responses.Default()
+	}
+	if ref == nil || ref.Value == nil {
+		return nil, false
+	}
+	mt := ref.Value.Content.Get(header.Get("Content-Type"))
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil || mt.Encoding[""] != nil {
+		return nil, false
+	}
+	if s := mt.Schema.Value; s.Type.Is("string") && s.Format == "binary" {
+		return nil, false
+	}
+	if !usesJSONDecoder(header.Get("Content-Type")) || hasWriteOnly(route.Spec) {
+		return nil, false
+	}
+	return mt.Schema, true
+}
+
+var jsonDecoderPC = reflect.ValueOf(openapi3filter.JSONBodyDecoder).Pointer()
+
+// usesJSONDecoder reports whether openapi3filter decodes a body of this Content-Type with
+// its JSONBodyDecoder (registered for the media type, or for application/json as a +json
+// fallback).
+func usesJSONDecoder(contentType string) bool {
+	mediaType, _, _ := strings.Cut(contentType, ";")
+	mediaType = strings.ToLower(strings.TrimSpace(mediaType))
+	dec := openapi3filter.RegisteredBodyDecoder(mediaType)
+	if dec == nil && strings.HasSuffix(mediaType, "+json") {
+		dec = openapi3filter.RegisteredBodyDecoder("application/json")
+	}
+	return dec != nil && reflect.ValueOf(dec).Pointer() == jsonDecoderPC
+}
+
+var writeOnlyDocs sync.Map // *openapi3.T -> bool
+
+// hasWriteOnly reports whether any schema of the document is writeOnly; it looks at the
+// document's JSON form once per document.
+func hasWriteOnly(doc *openapi3.T) bool {
+	if v, ok := writeOnlyDocs.Load(doc); ok {
+		return v.(bool)
+	}
+	b, err := doc.MarshalJSON()
+	has := err != nil || bytes.Contains(b, []byte(`"writeOnly":true`))
+	writeOnlyDocs.Store(doc, has)
+	return has
+}
+
+// visitJSONBody is the body half of openapi3filter.ValidateResponse for a JSON body, with
+// the same errors, minus VisitAsResponse.
+func visitJSONBody(in *openapi3filter.ResponseValidationInput, schema *openapi3.SchemaRef, body []byte) error {
+	value, ok := fastJSON(body)
+	if !ok {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		if err := dec.Decode(&value); err != nil {
+			return &openapi3filter.ResponseError{Input: in, Reason: "failed to decode response body",
+				Err: &openapi3filter.ParseError{Kind: openapi3filter.KindInvalidFormat, Cause: err}}
+		}
+	}
+	opts := []openapi3.SchemaValidationOption{openapi3.MultiErrors()}
+	if in.RequestValidationInput.Route.Spec.IsOpenAPI31OrLater() {
+		opts = append(opts, openapi3.EnableJSONSchema2020())
+	}
+	if err := schema.Value.VisitJSON(value, opts...); err != nil {
+		id := strings.TrimSpace(schema.Ref)
+		if id == "" {
+			id = strings.TrimSpace(schema.Value.Title)
+		}
+		if id != "" {
+			id = " " + id
+		}
+		return &openapi3filter.ResponseError{Input: in, Reason: "response body doesn't match schema" + id, Err: err}
+	}
+	return nil
 }
 
 func (c *Checker) responseProblems(err error) []Problem {
@@ -230,4 +343,209 @@ func firstSentence(s string) string {
 		s = s[:i+1]
 	}
 	return truncate(s, 200)
+}
+
+// fastJSON decodes the first JSON value of b to exactly what json.Decoder with UseNumber
+// gives (map[string]any, []any, string, json.Number, bool, nil; later duplicate keys win;
+// what follows the value is not looked at), about twice as fast: plain strings are sliced,
+// not unquoted. Strings with escapes or bytes that are not UTF-8 go to encoding/json. It
+// reports false for anything it does not accept; the caller then asks encoding/json, for
+// the value or for its error.
+func fastJSON(b []byte) (any, bool) {
+	p := jsonParser{b: b}
+	p.space()
+	v, ok := p.value(0)
+	if !ok {
+		return nil, false
+	}
+	switch v.(type) {
+	case map[string]any, []any:
+		// json.Decoder stops reading at the closing bracket.
+	default:
+		// It reads a scalar up to the next byte, which must be a space (or the end).
+		if p.i < len(p.b) {
+			switch p.b[p.i] {
+			case ' ', '\t', '\n', '\r':
+			default:
+				return nil, false
+			}
+		}
+	}
+	return v, true
+}
+
+type jsonParser struct {
+	b []byte
+	i int
+}
+
+func (p *jsonParser) space() {
+	for p.i < len(p.b) {
+		switch p.b[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+func (p *jsonParser) value(depth int) (any, bool) {
+	if p.i >= len(p.b) || depth > 1000 {
+		return nil, false
+	}
+	switch c := p.b[p.i]; {
+	case c == '{':
+		p.i++
+		m := map[string]any{}
+		p.space()
+		if p.i < len(p.b) && p.b[p.i] == '}' {
+			p.i++
+			return m, true
+		}
+		for {
+			p.space()
+			k, ok := p.str()
+			if !ok {
+				return nil, false
+			}
+			p.space()
+			if p.i >= len(p.b) || p.b[p.i] != ':' {
+				return nil, false
+			}
+			p.i++
+			p.space()
+			v, ok := p.value(depth + 1)
+			if !ok {
+				return nil, false
+			}
+			m[k] = v
+			p.space()
+			if p.i >= len(p.b) {
+				return nil, false
+			}
+			switch p.b[p.i] {
+			case ',':
+				p.i++
+			case '}':
+				p.i++
+				return m, true
+			default:
+				return nil, false
+			}
+		}
+	case c == '[':
+		p.i++
+		a := []any{}
+		p.space()
+		if p.i < len(p.b) && p.b[p.i] == ']' {
+			p.i++
+			return a, true
+		}
+		for {
+			p.space()
+			v, ok := p.value(depth + 1)
+			if !ok {
+				return nil, false
+			}
+			a = append(a, v)
+			p.space()
+			if p.i >= len(p.b) {
+				return nil, false
+			}
+			switch p.b[p.i] {
+			case ',':
+				p.i++
+			case ']':
+				p.i++
+				return a, true
+			default:
+				return nil, false
+			}
+		}
+	case c == '"':
+		return p.str()
+	case c == '-' || c >= '0' && c <= '9':
+		return p.number()
+	case bytes.HasPrefix(p.b[p.i:], []byte("true")):
+		p.i += 4
+		return true, true
+	case bytes.HasPrefix(p.b[p.i:], []byte("false")):
+		p.i += 5
+		return false, true
+	case bytes.HasPrefix(p.b[p.i:], []byte("null")):
+		p.i += 4
+		return nil, true
+	}
+	return nil, false
+}
+
+// str reads a string; one with an escape or a byte that is not ASCII is unquoted by
+// encoding/json, which is then the one to decide what it means.
+func (p *jsonParser) str() (string, bool) {
+	if p.i >= len(p.b) || p.b[p.i] != '"' {
+		return "", false
+	}
+	start := p.i
+	plain := true
+	for j := p.i + 1; j < len(p.b); j++ {
+		switch c := p.b[j]; {
+		case c == '"':
+			p.i = j + 1
+			if plain {
+				return string(p.b[start+1 : j]), true
+			}
+			var s string
+			if err := json.Unmarshal(p.b[start:j+1], &s); err != nil {
+				return "", false
+			}
+			return s, true
+		case c == '\\':
+			plain = false
+			j++ // the escaped byte cannot end the string
+		case c < 0x20:
+			return "", false
+		case c >= 0x80:
+			plain = false
+		}
+	}
+	return "", false
+}
+
+func (p *jsonParser) number() (any, bool) {
+	b, i := p.b, p.i
+	digits := func() bool {
+		s := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		return i > s
+	}
+	if b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case !digits():
+		return nil, false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if !digits() {
+			return nil, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return nil, false
+		}
+	}
+	n := json.Number(b[p.i:i])
+	p.i = i
+	return n, true
 }
