@@ -26,8 +26,11 @@ var secretFields = map[string]bool{
 func SecretField(name string) bool { return secretFields[strings.ToLower(name)] }
 
 var (
-	// A JWT is three base64url parts; the signature may be empty (alg "none").
-	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*`)
+	// A JWT is three base64url parts; the signature may be empty (alg "none"). A JWE has
+	// five, and the match must not stop after three: further dot-separated parts are taken
+	// too, or the ciphertext and tag of a JWE (or the signature of a JWT glued to a dotted
+	// "eyJ…" word before it) would be kept.
+	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*`)
 	// Defuse ciphertexts (OAuth refresh tokens and authorization codes of league/oauth2-server).
 	defuseRE = regexp.MustCompile(`def50200[0-9a-fA-F]{16,}`)
 	// A JSON string member with a secret name; keys with escapes are not recognised.

@@ -26,6 +26,8 @@ func TestHeader(t *testing.T) {
 		{"Set-Cookie", "Devblocks=abc123", "Devblocks=REDACTED"},
 		{"Location", "https://app.example/cb?code=1&access_token=tok#refresh_token=r&x=1", "https://app.example/cb?code=1&access_token=REDACTED#refresh_token=REDACTED&x=1"},
 		{"X-Debug", "token " + jwt + " end", "token REDACTED end"},
+		{"X-Debug", "jwe eyJhbGciOiJSU0EtT0FFUCJ9.a2V5.aXY.Y2lwaGVy.dGFn. end", "jwe REDACTED. end"}, // all five parts
+		{"X-Debug", "eyJab." + jwt, "REDACTED"},                                                      // not only the first three parts
 		{"Content-Type", "application/json; charset=utf-8", "application/json; charset=utf-8"},
 		{"Date", "Wed, 08 Feb 2017 19:53:35 GMT", "Wed, 08 Feb 2017 19:53:35 GMT"},
 	}
