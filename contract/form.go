@@ -144,6 +144,29 @@ func (c *Checker) checkForm(mt *openapi3.MediaType, fields []formField) []Proble
 // fields at once and, only when that fails, one by one, so that every undecodable field is
 // reported and the others are still validated.
 func decodeForm(mt *openapi3.MediaType, values url.Values) (map[string]any, map[string]bool, []Problem) {
+	// Plain string properties need no typing: take them as they are rather than re-encode
+	// and re-parse what may be megabytes of content.
+	plain := map[string]any{}
+	typed := url.Values{}
+	for k, v := range values {
+		if p := mt.Schema.Value.Properties[k]; p != nil && p.Value != nil && isPlainString(p.Value) && len(v) > 0 {
+			plain[k] = v[0] // the first value, as openapi3filter's decoder takes it
+			continue
+		}
+		typed[k] = v
+	}
+	obj, failed, problems := decodeTyped(mt, typed)
+	for k, v := range plain {
+		obj[k] = v
+	}
+	return obj, failed, problems
+}
+
+func isPlainString(s *openapi3.Schema) bool {
+	return s.Type.Is("string") && len(s.OneOf) == 0 && len(s.AnyOf) == 0 && len(s.AllOf) == 0 && s.Not == nil
+}
+
+func decodeTyped(mt *openapi3.MediaType, values url.Values) (map[string]any, map[string]bool, []Problem) {
 	encFn := func(name string) *openapi3.Encoding { return mt.Encoding[name] }
 	header := http.Header{"Content-Type": {formURLEncoded}}
 	decode := func(v url.Values) (map[string]any, error) {

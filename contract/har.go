@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/cerb-openapi/cerb-openapi/har"
 )
@@ -57,33 +58,88 @@ func (c *Checker) CheckEntry(ctx context.Context, file string, index int, e har.
 	return er
 }
 
-// CheckHAR streams the entries of r and calls fn with each verdict, in order. An entry that
-// cannot be read is passed to fn with Err set and the check goes on; a file that cannot be
-// read any further ends it with an error naming the file and place.
+// CheckHAR streams the entries of r and calls fn with each verdict, in file order. Entries
+// are read one at a time and checked by the checker's workers (WithWorkers), with at most a
+// few entries per worker in memory, so a file of any size is checked in bounded memory.
+// An entry that cannot be read is passed to fn with Err set and the check goes on; a file
+// that cannot be read any further ends it, after the verdicts on the entries before, with an
+// error naming the file and place. An error from fn stops the check and is returned.
 func (c *Checker) CheckHAR(ctx context.Context, name string, r io.Reader, fn func(EntryResult) error) error {
-	hr := har.NewReader(r, name)
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		e, i, err := hr.Next()
-		if err == io.EOF {
-			return nil
-		}
-		var ee *har.EntryError
-		if errors.As(err, &ee) {
-			if ferr := fn(EntryResult{File: name, Entry: i, Err: ee}); ferr != nil {
-				return ferr
-			}
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if err := fn(c.CheckEntry(ctx, name, i, e)); err != nil {
-			return err
-		}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// Each job is queued in file order on `order` and handed to a worker on `work`; the
+	// emitter takes jobs from `order` and waits for each one's verdict, so verdicts come out
+	// in file order while the workers run ahead. order's capacity bounds what is in flight.
+	type job struct {
+		index int
+		entry har.Entry
+		done  chan EntryResult
 	}
+	work := make(chan *job)
+	order := make(chan *job, 4*c.workers)
+	var wg sync.WaitGroup
+	for range c.workers {
+		wg.Go(func() {
+			for j := range work {
+				j.done <- c.CheckEntry(ctx, name, j.index, j.entry)
+			}
+		})
+	}
+	emitted := make(chan error, 1)
+	go func() {
+		var err error
+		for j := range order {
+			res := <-j.done
+			if err == nil {
+				if err = fn(res); err != nil {
+					cancel()
+				}
+			}
+		}
+		emitted <- err
+	}()
+
+	readErr := func() error {
+		hr := har.NewReader(r, name)
+		for {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			e, i, err := hr.Next()
+			if err == io.EOF {
+				return nil
+			}
+			j := &job{index: i, entry: e, done: make(chan EntryResult, 1)}
+			var ee *har.EntryError
+			if errors.As(err, &ee) {
+				j.done <- EntryResult{File: name, Entry: i, Err: ee}
+			} else if err != nil {
+				return err
+			}
+			select {
+			case order <- j:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if err != nil {
+				continue // already answered
+			}
+			select {
+			case work <- j:
+			case <-ctx.Done():
+				j.done <- EntryResult{File: name, Entry: i, Err: ctx.Err()}
+				return ctx.Err()
+			}
+		}
+	}()
+	close(work)
+	wg.Wait()
+	close(order)
+	if err := <-emitted; err != nil {
+		return err
+	}
+	return readErr
 }
 
 // CheckFile is CheckHAR on a file.

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -45,7 +44,7 @@ func (c *Checker) checkResponse(ctx context.Context, reqIn *openapi3filter.Reque
 		problems = append(problems, Problem{Where: "body",
 			Message: fmt.Sprintf("JSON body is not valid UTF-8 at byte %d (RFC 8259 requires UTF-8; PHP's json_encode never writes such a body)", firstInvalid(resp.Body))})
 	}
-	if schema, ok := jsonBodySchema(reqIn, resp.Status, header); ok {
+	if schema, ok := c.jsonBodySchema(reqIn, resp.Status, header); ok {
 		in.Options.ExcludeResponseBody = true
 		if err := openapi3filter.ValidateResponse(ctx, in); err != nil {
 			return append(problems, c.responseProblems(err)...)
@@ -76,7 +75,7 @@ func firstInvalid(b []byte) int {
 // jsonBodySchema returns the schema of the response's body when openapi3filter would decode
 // it with its JSON decoder and validate it against that schema, and VisitAsResponse could
 // make no difference (the document declares no writeOnly property).
-func jsonBodySchema(reqIn *openapi3filter.RequestValidationInput, status int, header http.Header) (*openapi3.SchemaRef, bool) {
+func (c *Checker) jsonBodySchema(reqIn *openapi3filter.RequestValidationInput, status int, header http.Header) (*openapi3.SchemaRef, bool) {
 	route := reqIn.Route
 	if reqIn.Request.Method == http.MethodHead || route == nil || route.Operation == nil || route.Spec == nil {
 		return nil, false
@@ -103,7 +102,7 @@ func jsonBodySchema(reqIn *openapi3filter.RequestValidationInput, status int, he
 	if s := mt.Schema.Value; s.Type.Is("string") && s.Format == "binary" {
 		return nil, false
 	}
-	if !usesJSONDecoder(header.Get("Content-Type")) || hasWriteOnly(route.Spec) {
+	if !usesJSONDecoder(header.Get("Content-Type")) || c.writeOnly {
 		return nil, false
 	}
 	return mt.Schema, true
@@ -124,18 +123,10 @@ func usesJSONDecoder(contentType string) bool {
 	return dec != nil && reflect.ValueOf(dec).Pointer() == jsonDecoderPC
 }
 
-var writeOnlyDocs sync.Map // *openapi3.T -> bool
-
-// hasWriteOnly reports whether any schema of the document is writeOnly; it looks at the
-// document's JSON form once per document.
+// hasWriteOnly reports whether any schema of the document is writeOnly, from its JSON form.
 func hasWriteOnly(doc *openapi3.T) bool {
-	if v, ok := writeOnlyDocs.Load(doc); ok {
-		return v.(bool)
-	}
 	b, err := doc.MarshalJSON()
-	has := err != nil || bytes.Contains(b, []byte(`"writeOnly":true`))
-	writeOnlyDocs.Store(doc, has)
-	return has
+	return err != nil || bytes.Contains(b, []byte(`"writeOnly":true`))
 }
 
 // visitJSONBody is the body half of openapi3filter.ValidateResponse for a JSON body, with
