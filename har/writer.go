@@ -32,7 +32,7 @@ type Writer struct {
 	f      WriterAtSyncer
 	off    int64 // where the next entry (or its separating comma) goes: the trailer's offset
 	n      int
-	err    error // sticky: after a failed write the file's tail is unknown
+	err    error // sticky: after a failed write that could not be undone the file's tail is unknown
 	closed bool
 }
 
@@ -62,7 +62,9 @@ func NewWriter(f WriterAtSyncer, name string, creator Creator, comment string) (
 var ErrClosed = errors.New("HAR writer is closed")
 
 // Append writes e and returns its index in the file. The entry is on disk (written, not
-// necessarily fsynced) when Append returns, and the file is a complete HAR file again.
+// necessarily fsynced) when Append returns, and the file is a complete HAR file again. When
+// the write fails, the file is put back to the entries before e and the error returned;
+// later entries are still tried, unless putting the file back failed too.
 func (w *Writer) Append(e Entry) (int, error) {
 	data, err := json.Marshal(e)
 	if err != nil {
@@ -86,14 +88,39 @@ func (w *Writer) Append(e Entry) (int, error) {
 	body := buf.Len()
 	buf.WriteString(trailer)
 	// One write puts the entry over the old trailer and a new trailer after it.
-	if _, err := w.f.WriteAt(buf.Bytes(), w.off); err != nil {
-		w.err = fmt.Errorf("%s: append entry %d at byte %d: %w", w.name, w.n, w.off, err)
-		return 0, w.err
+	if n, err := w.f.WriteAt(buf.Bytes(), w.off); err != nil {
+		err = fmt.Errorf("%s: append entry %d at byte %d: %w", w.name, w.n, w.off, err)
+		// The write may have stopped part-way (disk full), cutting the file inside this
+		// entry: ReadAll would then refuse the whole file. Put the trailer back over it so
+		// the file is again the valid HAR of the entries before; only when that fails too
+		// is the tail unknown, and then every later Append fails.
+		if rerr := w.restore(n); rerr != nil {
+			w.err = fmt.Errorf("%w; restoring the end of the file failed too, no more entries are written: %v", err, rerr)
+			return 0, w.err
+		}
+		return 0, err
 	}
 	w.off += int64(body)
 	i := w.n
 	w.n++
 	return i, nil
+}
+
+// restore writes the trailer back at w.off after a write that put n bytes there, blanking
+// the rest of those bytes (JSON allows trailing whitespace), and cuts the file after the
+// trailer when f can be truncated (*os.File can).
+func (w *Writer) restore(n int) error {
+	end := []byte(trailer)
+	if n > len(end) {
+		end = append(end, bytes.Repeat([]byte{' '}, n-len(end))...)
+	}
+	if _, err := w.f.WriteAt(end, w.off); err != nil {
+		return err
+	}
+	if t, ok := w.f.(interface{ Truncate(int64) error }); ok {
+		return t.Truncate(w.off + int64(len(trailer)))
+	}
+	return nil
 }
 
 // Len returns the number of entries written.

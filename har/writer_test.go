@@ -130,3 +130,106 @@ func TestReaderTruncated(t *testing.T) {
 		}
 	}
 }
+
+// diskFull is a file on a disk with room up to limit bytes (negative: no limit): a write
+// that would go past it writes what fits and fails, as a full disk does. broken fails every
+// write, as a device gone read-only does.
+type diskFull struct {
+	f      *os.File
+	limit  int64
+	broken bool
+}
+
+func (w *diskFull) WriteAt(p []byte, off int64) (int, error) {
+	if w.broken {
+		return 0, errors.New("input/output error")
+	}
+	if w.limit < 0 || off+int64(len(p)) <= w.limit {
+		return w.f.WriteAt(p, off)
+	}
+	n, err := w.f.WriteAt(p[:max(0, w.limit-off)], off)
+	if err == nil {
+		err = errors.New("no space left on device")
+	}
+	return n, err
+}
+
+func (w *diskFull) Sync() error { return w.f.Sync() }
+
+// truncatable can also be truncated, as *os.File can.
+type truncatable struct{ *diskFull }
+
+func (w truncatable) Truncate(size int64) error { return w.f.Truncate(size) }
+
+// A write that fails part-way leaves the file readable with the entries before it, and the
+// next entry is written once the disk has room again; with or without Truncate.
+func TestWriterFailedAppendKeepsFileValid(t *testing.T) {
+	for _, trunc := range []bool{true, false} {
+		for _, room := range []int64{0, 1, 3, 5, 6, 40, 300} {
+			path := filepath.Join(t.TempDir(), "out.har")
+			f, err := os.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			disk := &diskFull{f: f, limit: -1}
+			var target WriterAtSyncer = disk
+			if trunc {
+				target = truncatable{disk}
+			}
+			w, err := NewWriter(target, path, Creator{Name: "test", Version: "1"}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			read := func(want int) {
+				t.Helper()
+				data, _ := os.ReadFile(path)
+				l, err := ReadAll(bytes.NewReader(data), path)
+				if err != nil || len(l.Entries) != want {
+					t.Fatalf("truncate=%v room=%d: read %d entries, %v; want %d\n%s", trunc, room, len(l.Entries), err, want, data)
+				}
+			}
+			for i := range 2 {
+				if _, err := w.Append(testEntry(i, []byte(`{"n":1}`))); err != nil {
+					t.Fatal(err)
+				}
+			}
+			st, _ := f.Stat()
+			disk.limit = st.Size() + room
+			if _, err := w.Append(testEntry(50, []byte(`{"n":2}`))); err == nil || !strings.Contains(err.Error(), "no space left") {
+				t.Fatalf("room %d: Append = %v, want the write error", room, err)
+			}
+			read(2)
+			disk.limit = -1
+			if i, err := w.Append(testEntry(3, []byte(`{"n":3}`))); err != nil || i != 2 {
+				t.Fatalf("Append after the failure = %d, %v", i, err)
+			}
+			read(3)
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+		}
+	}
+}
+
+// When the file cannot be put back either, the writer stops: later entries are refused.
+func TestWriterUnrecoverableFailureIsSticky(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.har")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	disk := &diskFull{f: f, limit: -1}
+	w, err := NewWriter(disk, path, Creator{Name: "test", Version: "1"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	disk.broken = true
+	_, err1 := w.Append(testEntry(1, nil))
+	disk.broken = false
+	_, err2 := w.Append(testEntry(2, nil))
+	if err1 == nil || err2 == nil || !strings.Contains(err2.Error(), "no more entries") {
+		t.Fatalf("errors %v / %v, want the second Append refused", err1, err2)
+	}
+}
