@@ -72,9 +72,8 @@ func (c *Checker) CheckHAR(ctx context.Context, name string, r io.Reader, fn fun
 	// emitter takes jobs from `order` and waits for each one's verdict, so verdicts come out
 	// in file order while the workers run ahead. order's capacity bounds what is in flight.
 	type job struct {
-		index int
-		entry har.Entry
-		done  chan EntryResult
+		raw  har.RawEntry
+		done chan EntryResult
 	}
 	work := make(chan *job)
 	order := make(chan *job, 4*c.workers)
@@ -82,7 +81,12 @@ func (c *Checker) CheckHAR(ctx context.Context, name string, r io.Reader, fn fun
 	for range c.workers {
 		wg.Go(func() {
 			for j := range work {
-				j.done <- c.CheckEntry(ctx, name, j.index, j.entry)
+				e, err := j.raw.Decode()
+				if err != nil {
+					j.done <- EntryResult{File: name, Entry: j.raw.Index, Err: err}
+					continue
+				}
+				j.done <- c.CheckEntry(ctx, name, j.raw.Index, e)
 			}
 		})
 	}
@@ -106,29 +110,24 @@ func (c *Checker) CheckHAR(ctx context.Context, name string, r io.Reader, fn fun
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			e, i, err := hr.Next()
+			// Only the raw JSON is read here; workers decode and check.
+			raw, err := hr.NextRaw()
 			if err == io.EOF {
 				return nil
 			}
-			j := &job{index: i, entry: e, done: make(chan EntryResult, 1)}
-			var ee *har.EntryError
-			if errors.As(err, &ee) {
-				j.done <- EntryResult{File: name, Entry: i, Err: ee}
-			} else if err != nil {
+			if err != nil {
 				return err
 			}
+			j := &job{raw: raw, done: make(chan EntryResult, 1)}
 			select {
 			case order <- j:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-			if err != nil {
-				continue // already answered
-			}
 			select {
 			case work <- j:
 			case <-ctx.Done():
-				j.done <- EntryResult{File: name, Entry: i, Err: ctx.Err()}
+				j.done <- EntryResult{File: name, Entry: raw.Index, Err: ctx.Err()}
 				return ctx.Err()
 			}
 		}

@@ -173,59 +173,86 @@ func (r *Reader) open() error {
 // that is valid JSON but not a usable pair (a wrong type, no request or response) gives an
 // *EntryError, and the next call goes on with the following entry.
 func (r *Reader) Next() (Entry, int, error) {
+	re, err := r.NextRaw()
+	if err != nil {
+		return Entry{}, 0, err
+	}
+	e, err := re.Decode()
+	return e, re.Index, err
+}
+
+// NextRaw returns the next entry undecoded, or io.EOF after the last one; broken JSON ends
+// the stream with a *SyntaxError.
+func (r *Reader) NextRaw() (RawEntry, error) {
 	switch r.state {
 	case 2:
-		return Entry{}, 0, io.EOF
+		return RawEntry{}, io.EOF
 	case 0:
 		if err := r.open(); err != nil {
-			return Entry{}, 0, r.fail(err)
+			return RawEntry{}, r.fail(err)
 		}
 		r.state = 1
 	}
 	if !r.dec.More() {
 		// Closing ']' of entries; the rest of the log is not needed.
 		if _, err := r.dec.Token(); err != nil {
-			return Entry{}, 0, r.fail(err)
+			return RawEntry{}, r.fail(err)
 		}
 		r.state = 2
-		return Entry{}, 0, io.EOF
+		return RawEntry{}, io.EOF
 	}
 	// The entry is read raw first: the decoder silently replaces bytes that are not UTF-8
 	// with U+FFFD, so a body recorded as raw Latin-1 or binary would be checked as a body
 	// that was never sent.
 	var raw json.RawMessage
 	if err := r.dec.Decode(&raw); err != nil {
-		return Entry{}, 0, r.fail(err)
+		return RawEntry{}, r.fail(err)
 	}
-	i := r.index
-	if !utf8.Valid(raw) {
-		r.index++
-		at := r.bom + r.dec.InputOffset() - int64(len(raw)) + int64(firstInvalidUTF8(raw))
-		return Entry{}, i, &EntryError{File: r.name, Entry: i, Err: fmt.Errorf("byte %d: text that is not UTF-8 (a JSON file must be UTF-8; record binary or non-UTF-8 bodies in base64 with \"encoding\": \"base64\")", at)}
+	re := RawEntry{File: r.name, Index: r.index, Data: raw, Offset: r.bom + r.dec.InputOffset() - int64(len(raw))}
+	r.index++
+	return re, nil
+}
+
+// RawEntry is one entry's JSON, not yet decoded: NextRaw is cheap, so a caller can decode
+// entries in parallel while one goroutine reads the file.
+type RawEntry struct {
+	File   string
+	Index  int
+	Data   json.RawMessage
+	Offset int64 // byte offset of the entry in the file
+}
+
+// Decode decodes the entry. An entry that is not UTF-8, of the wrong shape or without a
+// request or response gives an *EntryError.
+func (re RawEntry) Decode() (Entry, error) {
+	fail := func(err error) (Entry, error) {
+		return Entry{}, &EntryError{File: re.File, Entry: re.Index, Err: err}
+	}
+	if !utf8.Valid(re.Data) {
+		at := re.Offset + int64(firstInvalidUTF8(re.Data))
+		return fail(fmt.Errorf("byte %d: text that is not UTF-8 (a JSON file must be UTF-8; record binary or non-UTF-8 bodies in base64 with \"encoding\": \"base64\")", at))
 	}
 	var e Entry
-	err := json.Unmarshal(raw, &e)
+	err := json.Unmarshal(re.Data, &e)
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
 		// The entry is valid JSON of the wrong shape: report it and let the caller go on.
-		r.index++
 		if typeErr.Field == "" {
-			return Entry{}, i, &EntryError{File: r.name, Entry: i, Err: fmt.Errorf("entry is a %s, not an object", typeErr.Value)}
+			return fail(fmt.Errorf("entry is a %s, not an object", typeErr.Value))
 		}
-		return Entry{}, i, &EntryError{File: r.name, Entry: i, Err: fmt.Errorf("field %q: %s value where %s expected", typeErr.Field, typeErr.Value, typeErr.Type)}
+		return fail(fmt.Errorf("field %q: %s value where %s expected", typeErr.Field, typeErr.Value, typeErr.Type))
 	}
-	r.index++
 	if err != nil {
-		return Entry{}, i, &EntryError{File: r.name, Entry: i, Err: err}
+		return fail(err)
 	}
 	if e.Request == nil || e.Response == nil {
 		missing := "request"
 		if e.Request != nil {
 			missing = "response"
 		}
-		return Entry{}, i, &EntryError{File: r.name, Entry: i, Err: fmt.Errorf("entry has no %q object", missing)}
+		return fail(fmt.Errorf("entry has no %q object", missing))
 	}
-	return e, i, nil
+	return e, nil
 }
 
 func firstInvalidUTF8(b []byte) int {
