@@ -40,7 +40,16 @@ type Config struct {
 	MaxBody int64
 	// File names the HAR file in check results (default "recording").
 	File string
+	// UpstreamTimeout bounds one upstream exchange, from sending the request to the end of
+	// the response body (default DefaultUpstreamTimeout). Past it the client gets 504 when
+	// no response had started, else a broken response; the pair is not recorded.
+	UpstreamTimeout time.Duration
 }
+
+// DefaultUpstreamTimeout is Config.UpstreamTimeout's default: longer than api.DefaultTimeout
+// (30 s), so that a client's own timeout fires first, and long enough for a compose that
+// mails synchronously.
+const DefaultUpstreamTimeout = 2 * time.Minute
 
 // Recorder is the proxy: an http.Handler.
 type Recorder struct {
@@ -73,6 +82,9 @@ func New(cfg Config) (*Recorder, error) {
 	}
 	if cfg.File == "" {
 		cfg.File = "recording"
+	}
+	if cfg.UpstreamTimeout <= 0 {
+		cfg.UpstreamTimeout = DefaultUpstreamTimeout
 	}
 	base := cfg.Upstream.Scheme + "://" + cfg.Upstream.Host + strings.TrimSuffix(cfg.Upstream.EscapedPath(), "/")
 	return &Recorder{cfg: cfg, base: base, log: log.New(cfg.Log, "record: ", 0)}, nil
@@ -122,7 +134,9 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if !strings.HasPrefix(target, "/") {
 		target = req.URL.RequestURI()
 	}
-	out, err := http.NewRequestWithContext(req.Context(), req.Method, rec.base+target, bytes.NewReader(body))
+	ctx, cancel := context.WithTimeout(req.Context(), rec.cfg.UpstreamTimeout)
+	defer cancel()
+	out, err := http.NewRequestWithContext(ctx, req.Method, rec.base+target, bytes.NewReader(body))
 	if err != nil {
 		rec.failed.Add(1)
 		rec.log.Printf("%s %s: bad request target: %v", req.Method, req.URL.Path, err)
@@ -143,8 +157,14 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	resp, err := rec.cfg.Transport.RoundTrip(out)
 	if err != nil {
 		rec.failed.Add(1)
-		if req.Context().Err() == nil {
-			rec.log.Printf("%s %s: upstream: %v", req.Method, req.URL.Path, err)
+		switch {
+		case req.Context().Err() != nil: // nobody to answer
+			rec.log.Printf("%s %s: the client went away before the upstream answered (pair not recorded)", req.Method, req.URL.Path)
+		case ctx.Err() != nil:
+			rec.log.Printf("%s %s: upstream: no response within %v (pair not recorded)", req.Method, req.URL.Path, rec.cfg.UpstreamTimeout)
+			http.Error(w, fmt.Sprintf("upstream did not answer within %v", rec.cfg.UpstreamTimeout), http.StatusGatewayTimeout)
+		default:
+			rec.log.Printf("%s %s: upstream: %v (pair not recorded)", req.Method, req.URL.Path, err)
 			http.Error(w, "upstream request failed", http.StatusBadGateway)
 		}
 		return
@@ -164,7 +184,14 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		// The upstream broke off: there is no complete pair to record, and the client must
 		// see a broken response rather than a short one that looks whole.
 		rec.failed.Add(1)
-		rec.log.Printf("%s %s: upstream body: %v (pair not recorded)", req.Method, req.URL.Path, err)
+		switch {
+		case req.Context().Err() != nil:
+			rec.log.Printf("%s %s: the client went away during the response: %v (pair not recorded)", req.Method, req.URL.Path, err)
+		case ctx.Err() != nil:
+			rec.log.Printf("%s %s: upstream body not complete within %v (pair not recorded)", req.Method, req.URL.Path, rec.cfg.UpstreamTimeout)
+		default:
+			rec.log.Printf("%s %s: upstream body: %v (pair not recorded)", req.Method, req.URL.Path, err)
+		}
 		panic(http.ErrAbortHandler)
 	}
 	done := time.Now()
@@ -178,7 +205,7 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	i, err := rec.cfg.Writer.Append(e)
 	if err != nil {
 		rec.failed.Add(1)
-		rec.log.Printf("%s %s: %v", req.Method, req.URL.Path, err)
+		rec.log.Printf("%s %s: %v (pair not recorded)", req.Method, req.URL.Path, err)
 		return
 	}
 	if rec.cfg.Checker != nil {

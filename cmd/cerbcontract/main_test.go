@@ -272,6 +272,8 @@ func TestRecordUsage(t *testing.T) {
 		{"bad upstream", []string{"record", "--upstream", "cerb.example", "--out", "x.har"}, "--upstream"},
 		{"file exists", []string{"record", "--upstream", "http://cerb.example", "--out", existing}, "--force"},
 		{"bad listen", []string{"record", "--upstream", "http://cerb.example", "--out", filepath.Join(t.TempDir(), "y.har"), "--listen", "256.0.0.1:-1"}, "listen"},
+		{"zero upstream timeout", []string{"record", "--upstream", "http://cerb.example", "--out", filepath.Join(t.TempDir(), "z.har"), "--upstream-timeout", "0s"}, "usage: cerbcontract record"},
+		{"bad upstream timeout", []string{"record", "--upstream", "http://cerb.example", "--out", filepath.Join(t.TempDir(), "z.har"), "--upstream-timeout", "soon"}, "upstream-timeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

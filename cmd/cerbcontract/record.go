@@ -18,13 +18,15 @@ import (
 	"github.com/cerb-openapi/cerb-openapi/record"
 )
 
-const recordUsage = `usage: cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force]
+const recordUsage = `usage: cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force] [--upstream-timeout D]
 
 Runs a reverse proxy on ADDR (default 127.0.0.1:8089) that forwards every request to
 the Cerb at URL unchanged and appends each request/response pair, with credentials
 redacted, to FILE.har. The file is valid HAR after every pair. Stop with Ctrl-C or
 SIGTERM: requests in flight are finished and recorded first.
 --check checks each pair against the OpenAPI document and logs problems to stderr.
+--upstream-timeout (default 2m) bounds each upstream exchange; past it the client gets
+504 Gateway Timeout and the pair is not recorded.
 Exit status: 0 stopped cleanly, 1 --check flagged a pair or a request could not be
 recorded, 2 bad usage or the proxy could not start.
 `
@@ -40,13 +42,14 @@ func recordCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	check := fset.Bool("check", false, "check each pair against the OpenAPI document as it passes")
 	force := fset.Bool("force", false, "overwrite FILE.har if it exists")
 	grace := fset.Duration("grace", 30*time.Second, "on stop, how long to wait for requests in flight")
+	upTimeout := fset.Duration("upstream-timeout", record.DefaultUpstreamTimeout, "how long one upstream exchange may take, response body included")
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
 		return exitUsage
 	}
-	if fset.NArg() > 0 || *upstream == "" || *out == "" {
+	if fset.NArg() > 0 || *upstream == "" || *out == "" || *upTimeout <= 0 {
 		fmt.Fprint(stderr, recordUsage)
 		return exitUsage
 	}
@@ -81,7 +84,7 @@ func recordCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "cerbcontract record: %v\n", err)
 		return exitUsage
 	}
-	rec, err := record.New(record.Config{Upstream: u, Writer: w, Checker: checker, Log: stderr, File: *out})
+	rec, err := record.New(record.Config{Upstream: u, Writer: w, Checker: checker, Log: stderr, File: *out, UpstreamTimeout: *upTimeout})
 	if err != nil {
 		fmt.Fprintf(stderr, "cerbcontract record: %v\n", err)
 		return exitUsage
