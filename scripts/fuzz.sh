@@ -15,6 +15,8 @@ targets=(
 	"./har FuzzHARReader"
 	"./contract FuzzCheck"
 	"./contract FuzzFormParse"
+	"./api FuzzEncodeForm"
+	"./redact FuzzRedact"
 )
 
 log="$(mktemp)"
