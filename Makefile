@@ -23,8 +23,9 @@ generate-check: generate ## Fail if the generated code or go.mod is stale
 	$(GO) mod tidy
 	@git diff --exit-code -- api/ go.mod go.sum || { echo "generated code or go.mod is stale: run make generate and go mod tidy, then commit"; exit 1; }
 
-bench: ## Benchmarks with real numbers (not part of the tests)
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./contract/ ./bench/... 2>/dev/null || $(GO) test -run '^$$' -bench . -benchmem -count 5 ./contract/
+bench: ## Benchmarks with real numbers: per pair on one core (with libopenapi-validator), whole corpus on 1 and all cores
+	cd bench/libopenapi && $(GO) test -run '^$$' -bench . -benchmem -count 5 -cpu 1 .
+	$(GO) test -run '^$$' -bench Corpus -count 4 -cpu 1,$$(nproc) ./bench/
 
 # Lint, TypeScript interop, breaking-change gate and docs live in their own fragment.
 -include Makefile.d/*.mk
