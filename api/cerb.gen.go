@@ -103,15 +103,15 @@ func (e ContentFormat) Valid() bool {
 	}
 }
 
-// Defines values for DraftStatus.
+// Defines values for DraftEnvelopeStatus.
 const (
-	DraftStatusSuccess DraftStatus = "success"
+	DraftEnvelopeStatusSuccess DraftEnvelopeStatus = "success"
 )
 
-// Valid indicates whether the value is a known member of the DraftStatus enum.
-func (e DraftStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the DraftEnvelopeStatus enum.
+func (e DraftEnvelopeStatus) Valid() bool {
 	switch e {
-	case DraftStatusSuccess:
+	case DraftEnvelopeStatusSuccess:
 		return true
 	default:
 		return false
@@ -174,16 +174,16 @@ func (e DraftKind) Valid() bool {
 
 // Defines values for Flag.
 const (
-	FlagN0 Flag = 0
-	FlagN1 Flag = 1
+	FlagNo  Flag = 0
+	FlagYes Flag = 1
 )
 
 // Valid indicates whether the value is a known member of the Flag enum.
 func (e Flag) Valid() bool {
 	switch e {
-	case FlagN0:
+	case FlagNo:
 		return true
-	case FlagN1:
+	case FlagYes:
 		return true
 	default:
 		return false
@@ -205,15 +205,15 @@ func (e ScopeErrorStatus) Valid() bool {
 	}
 }
 
-// Defines values for TicketStatus.
+// Defines values for TicketEnvelopeStatus.
 const (
-	TicketStatusSuccess TicketStatus = "success"
+	TicketEnvelopeStatusSuccess TicketEnvelopeStatus = "success"
 )
 
-// Valid indicates whether the value is a known member of the TicketStatus enum.
-func (e TicketStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the TicketEnvelopeStatus enum.
+func (e TicketEnvelopeStatus) Valid() bool {
 	switch e {
-	case TicketStatusSuccess:
+	case TicketEnvelopeStatusSuccess:
 		return true
 	default:
 		return false
@@ -297,22 +297,22 @@ func (e TicketStatusText) Valid() bool {
 
 // Defines values for TicketStatusID.
 const (
-	TicketStatusIDN0 TicketStatusID = 0
-	TicketStatusIDN1 TicketStatusID = 1
-	TicketStatusIDN2 TicketStatusID = 2
-	TicketStatusIDN3 TicketStatusID = 3
+	TicketStatusIDClosed  TicketStatusID = 2
+	TicketStatusIDDeleted TicketStatusID = 3
+	TicketStatusIDOpen    TicketStatusID = 0
+	TicketStatusIDWaiting TicketStatusID = 1
 )
 
 // Valid indicates whether the value is a known member of the TicketStatusID enum.
 func (e TicketStatusID) Valid() bool {
 	switch e {
-	case TicketStatusIDN0:
+	case TicketStatusIDClosed:
 		return true
-	case TicketStatusIDN1:
+	case TicketStatusIDDeleted:
 		return true
-	case TicketStatusIDN2:
+	case TicketStatusIDOpen:
 		return true
-	case TicketStatusIDN3:
+	case TicketStatusIDWaiting:
 		return true
 	default:
 		return false
@@ -542,7 +542,7 @@ type Draft struct {
 	UnderscoreUnderscoreBuild int64 `json:"__build"`
 
 	// UnderscoreUnderscoreStatus Always `success`.
-	UnderscoreUnderscoreStatus DraftStatus `json:"__status"`
+	UnderscoreUnderscoreStatus DraftEnvelopeStatus `json:"__status"`
 
 	// UnderscoreUnderscoreVersion The Cerb version.
 	//
@@ -610,8 +610,8 @@ type Draft struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
-// DraftStatus Always `success`.
-type DraftStatus string
+// DraftEnvelopeStatus Always `success`.
+type DraftEnvelopeStatus string
 
 // DraftContext The record type.
 type DraftContext string
@@ -794,7 +794,7 @@ type Ticket struct {
 	UnderscoreUnderscoreBuild int64 `json:"__build"`
 
 	// UnderscoreUnderscoreStatus Always `success`.
-	UnderscoreUnderscoreStatus TicketStatus `json:"__status"`
+	UnderscoreUnderscoreStatus TicketEnvelopeStatus `json:"__status"`
 
 	// UnderscoreUnderscoreVersion The Cerb version.
 	//
@@ -947,8 +947,8 @@ type Ticket struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
-// TicketStatus Always `success`.
-type TicketStatus string
+// TicketEnvelopeStatus Always `success`.
+type TicketEnvelopeStatus string
 
 // TicketContext The record type.
 type TicketContext string

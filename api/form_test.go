@@ -62,8 +62,8 @@ func TestEncodeForm(t *testing.T) {
 		}, "content=c&group_id=1&owner_id=0&status=0&subject=s"},
 		{"flags as 0/1", func() any {
 			f := minimal()
-			f.DontSend = ptr(api.FlagN1)
-			f.ShowMetaField = ptr(api.FlagN0)
+			f.DontSend = ptr(api.FlagYes)
+			f.ShowMetaField = ptr(api.FlagNo)
 			return f
 		}, "content=c&dont_send=1&group_id=1&show_meta=0&subject=s"},
 		{"custom fields at top level, multi with []", func() any {

@@ -151,7 +151,7 @@ func flag(b bool) *Flag {
 	if !b {
 		return nil
 	}
-	f := FlagN1
+	f := FlagYes
 	return &f
 }
 

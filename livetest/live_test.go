@@ -159,7 +159,7 @@ func TestLiveComposeAndReply(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reply: %v", err)
 	}
-	if after.ID != tk.ID || after.Status != api.TicketStatusTextWaiting || after.StatusID != api.TicketStatusIDN1 {
+	if after.ID != tk.ID || after.Status != api.TicketStatusTextWaiting || after.StatusID != api.TicketStatusIDWaiting {
 		t.Errorf("reply: ticket = %+v", after)
 	}
 	if after.ReopenDate <= time.Now().Unix() {
