@@ -210,7 +210,9 @@ func readEnvelope(op string, resp *http.Response, err error) (envelope, error) {
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	env := envelope{op: op, status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), raw: raw}
 	if err != nil {
-		return env, fmt.Errorf("api: %s: read response: %w", op, err)
+		// Cut short (connection reset, deadline mid-body): not a Cerb envelope either; say
+		// which status and which bytes had arrived. The cause stays matchable (errors.Is).
+		return env, env.unexpected(fmt.Errorf("read response: %w", err))
 	}
 	if mt, _, _ := mime.ParseMediaType(env.contentType); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
 		return env, env.unexpected(errors.New("not JSON"))

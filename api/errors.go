@@ -45,7 +45,8 @@ func (e *APIError) ScopeDenied() bool {
 }
 
 // UnexpectedResponseError is a response that is not a Cerb JSON envelope: an HTML error
-// page from a proxy, a redirect, a body that is not JSON, or JSON of an unexpected shape.
+// page from a proxy, a redirect, a body that is not JSON, JSON of an unexpected shape, or a
+// body cut short (Err then wraps the read error: io.ErrUnexpectedEOF, context.DeadlineExceeded).
 type UnexpectedResponseError struct {
 	Operation   string
 	HTTPStatus  int
