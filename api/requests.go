@@ -169,6 +169,29 @@ func optRecord(id int64) *int64 {
 	return &id
 }
 
+// shared converts the fields compose and reply have in common.
+func (c *checker) shared(format ContentFormat, fileIDs []int64, custom CustomFields) (*ContentFormat, *FileIDs, map[string]CustomFieldValue) {
+	var cf *ContentFormat
+	if format != "" {
+		cf = &format
+	}
+	var ids *FileIDs
+	if len(fileIDs) > 0 {
+		cp := append(FileIDs(nil), fileIDs...)
+		ids = &cp
+	}
+	return cf, ids, c.custom(custom)
+}
+
+// query converts expand and show_meta, recording the first error.
+func (c *checker) query(expand []string, showMeta bool) (*string, *Flag) {
+	e, m, err := queryParams(expand, showMeta)
+	if err != nil && c.err == nil {
+		c.err = err
+	}
+	return e, m
+}
+
 func queryParams(expand []string, showMeta bool) (*string, *Flag, error) {
 	var e *string
 	if len(expand) > 0 {
@@ -219,19 +242,8 @@ func (r ComposeRequest) form() (*ComposeTicketParams, ComposeTicketForm, error) 
 		HtmlTemplateId: optRecord(r.HTMLTemplateID),
 		DontSend:       flag(r.DontSend),
 	}
-	if r.ContentFormat != "" {
-		cf := r.ContentFormat
-		f.ContentFormat = &cf
-	}
-	if len(r.FileIDs) > 0 {
-		ids := append(FileIDs(nil), r.FileIDs...)
-		f.FileId = &ids
-	}
-	f.AdditionalProperties = c.custom(r.CustomFields)
-	expand, showMeta, err := queryParams(r.Expand, r.ShowMeta)
-	if err != nil && c.err == nil {
-		c.err = err
-	}
+	f.ContentFormat, f.FileId, f.AdditionalProperties = c.shared(r.ContentFormat, r.FileIDs, r.CustomFields)
+	expand, showMeta := c.query(r.Expand, r.ShowMeta)
 	if c.err != nil {
 		return nil, f, c.err
 	}
@@ -281,19 +293,8 @@ func (r ReplyRequest) form() (*ReplyToTicketParams, ReplyToTicketForm, error) {
 		IsBroadcast:    flag(r.IsBroadcast),
 		IsForward:      flag(r.IsForward),
 	}
-	if r.ContentFormat != "" {
-		cf := r.ContentFormat
-		f.ContentFormat = &cf
-	}
-	if len(r.FileIDs) > 0 {
-		ids := append(FileIDs(nil), r.FileIDs...)
-		f.FileId = &ids
-	}
-	f.AdditionalProperties = c.custom(r.CustomFields)
-	expand, showMeta, err := queryParams(r.Expand, r.ShowMeta)
-	if err != nil && c.err == nil {
-		c.err = err
-	}
+	f.ContentFormat, f.FileId, f.AdditionalProperties = c.shared(r.ContentFormat, r.FileIDs, r.CustomFields)
+	expand, showMeta := c.query(r.Expand, r.ShowMeta)
 	if c.err != nil {
 		return nil, f, c.err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/cerb-openapi/cerb-openapi/internal/utf8check"
 	"io"
 	"net/http"
 	"reflect"
@@ -42,7 +43,7 @@ func (c *Checker) checkResponse(ctx context.Context, reqIn *openapi3filter.Reque
 	// would pass a body that is not JSON at all.
 	if !utf8.Valid(resp.Body) && strings.Contains(strings.ToLower(header.Get("Content-Type")), "json") {
 		problems = append(problems, Problem{Where: "body",
-			Message: fmt.Sprintf("JSON body is not valid UTF-8 at byte %d (RFC 8259 requires UTF-8; PHP's json_encode never writes such a body)", firstInvalid(resp.Body))})
+			Message: fmt.Sprintf("JSON body is not valid UTF-8 at byte %d (RFC 8259 requires UTF-8; PHP's json_encode never writes such a body)", utf8check.FirstInvalid(resp.Body))})
 	}
 	if schema, ok := c.jsonBodySchema(reqIn, resp.Status, header); ok {
 		in.Options.ExcludeResponseBody = true
@@ -58,18 +59,6 @@ func (c *Checker) checkResponse(ctx context.Context, reqIn *openapi3filter.Reque
 		problems = append(problems, c.responseProblems(err)...)
 	}
 	return problems
-}
-
-// firstInvalid returns the offset of the first byte that is not UTF-8.
-func firstInvalid(b []byte) int {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return len(b)
 }
 
 // jsonBodySchema returns the schema of the response's body when openapi3filter would decode

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/cerb-openapi/cerb-openapi/internal/utf8check"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -229,7 +230,7 @@ func (re RawEntry) Decode() (Entry, error) {
 		return Entry{}, &EntryError{File: re.File, Entry: re.Index, Err: err}
 	}
 	if !utf8.Valid(re.Data) {
-		at := re.Offset + int64(firstInvalidUTF8(re.Data))
+		at := re.Offset + int64(utf8check.FirstInvalid(re.Data))
 		return fail(fmt.Errorf("byte %d: text that is not UTF-8 (a JSON file must be UTF-8; record binary or non-UTF-8 bodies in base64 with \"encoding\": \"base64\")", at))
 	}
 	var e Entry
@@ -253,17 +254,6 @@ func (re RawEntry) Decode() (Entry, error) {
 		return fail(fmt.Errorf("entry has no %q object", missing))
 	}
 	return e, nil
-}
-
-func firstInvalidUTF8(b []byte) int {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return len(b)
 }
 
 // EntryError is one unreadable entry; the stream goes on after it.
