@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/cerb-openapi/cerb-openapi/internal/utf8check"
 	"io"
 	"net/http"
 	"reflect"
@@ -15,6 +14,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/cerb-openapi/cerb-openapi/internal/utf8check"
 )
 
 func (c *Checker) checkResponse(ctx context.Context, reqIn *openapi3filter.RequestValidationInput, resp *Response) []Problem {

@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/cerb-openapi/cerb-openapi/internal/utf8check"
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cerb-openapi/cerb-openapi/internal/utf8check"
 )
 
 // SyntaxError is a HAR file that cannot be read. Entry is the index of the entry being read
