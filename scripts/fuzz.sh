@@ -17,6 +17,7 @@ targets=(
 	"./contract FuzzFormParse"
 	"./api FuzzEncodeForm"
 	"./redact FuzzRedact"
+	"./contract FuzzFastJSON"
 )
 
 log="$(mktemp)"
