@@ -300,22 +300,11 @@ func TestRecordCommand(t *testing.T) {
 		w.Write([]byte(`{"__status":"error","__version":"10.4.10","__build":2024031401,"__error":"ERROR","message":"The 'subject' parameter is required"}`))
 	}))
 	defer up.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	out := filepath.Join(t.TempDir(), "rec.har")
-
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stdout, stderr syncBuf
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"record", "--upstream", up.URL, "--listen", addr, "--out", out, "--check"}, &stdout, &stderr)
-	}()
+	rec := startRecord(t, up.URL, out)
+	addr, stderr := rec.addr, &rec.stderr
 	var resp *http.Response
+	var err error
 	for range 200 { // until the proxy listens
 		req, _ := http.NewRequest("POST", "http://"+addr+"/rest/tickets/compose.json", strings.NewReader("group_id=1&content=hi"))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -330,13 +319,7 @@ func TestRecordCommand(t *testing.T) {
 	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	cancel()
-	var code int
-	select {
-	case code = <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("record did not stop")
-	}
+	code := rec.stop(t)
 	// The --check found the missing subject: exit 1, logged without the token.
 	if code != exitMismatch || !strings.Contains(stderr.String(), "1 pairs recorded") || !strings.Contains(stderr.String(), "/subject") {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr.String())
@@ -353,6 +336,44 @@ func TestRecordCommand(t *testing.T) {
 	var so, se bytes.Buffer
 	if code := run(context.Background(), []string{"check", out}, &so, &se); code != exitMismatch || !strings.Contains(so.String(), "request  body /subject") {
 		t.Errorf("check of the recording: exit %d\n%s%s", code, so.String(), se.String())
+	}
+}
+
+// recording is `cerbcontract record --check` running on a free port, for a test.
+type recording struct {
+	addr           string
+	stdout, stderr syncBuf
+	cancel         context.CancelFunc
+	done           chan int
+}
+
+func startRecord(t *testing.T, upstream, out string) *recording {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &recording{addr: ln.Addr().String(), done: make(chan int, 1)}
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	t.Cleanup(cancel)
+	go func() {
+		r.done <- run(ctx, []string{"record", "--upstream", upstream, "--listen", r.addr, "--out", out, "--check"}, &r.stdout, &r.stderr)
+	}()
+	return r
+}
+
+// stop interrupts the recorder and returns its exit status.
+func (r *recording) stop(t *testing.T) int {
+	t.Helper()
+	r.cancel()
+	select {
+	case code := <-r.done:
+		return code
+	case <-time.After(10 * time.Second):
+		t.Fatal("record did not stop")
+		return 0
 	}
 }
 

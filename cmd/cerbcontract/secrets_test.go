@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -93,21 +92,11 @@ func TestSecretsEndToEnd(t *testing.T) {
 	}))
 	defer up.Close()
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	out := filepath.Join(t.TempDir(), "secrets.har")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var recStdout, recStderr syncBuf
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"record", "--upstream", up.URL, "--listen", addr, "--out", out, "--check"}, &recStdout, &recStderr)
-	}()
-	proxy := "http://" + addr
+	rec := startRecord(t, up.URL, out)
+	recStdout, recStderr := &rec.stdout, &rec.stderr
+	ctx := context.Background()
+	proxy := "http://" + rec.addr
 
 	send := func(method, path, ct, body string, header map[string]string) {
 		t.Helper()
@@ -179,13 +168,7 @@ func TestSecretsEndToEnd(t *testing.T) {
 		}
 	}
 
-	cancel()
-	var code int
-	select {
-	case code = <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("record did not stop")
-	}
+	code := rec.stop(t)
 	if code != exitMismatch || !strings.Contains(recStderr.String(), "12 pairs recorded") {
 		t.Errorf("record: exit %d\n%s", code, recStderr.String())
 	}
