@@ -9,7 +9,6 @@ import (
 	"github.com/pb33f/libopenapi-validator/config"
 
 	"github.com/cerb-openapi/cerb-openapi/bench"
-	"github.com/cerb-openapi/cerb-openapi/contract"
 )
 
 func newValidator(tb testing.TB) validator.Validator {
@@ -30,51 +29,21 @@ func newValidator(tb testing.TB) validator.Validator {
 // BenchmarkPair is bench.BenchmarkPair plus libopenapi-validator, all four side by side.
 // One op is one pair, taken round-robin over the bundled compose/reply pairs.
 func BenchmarkPair(b *testing.B) {
-	ctx := context.Background()
 	pairs, err := bench.LoadPairs()
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Run("decode", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			if err := bench.DecodeOnly(pairs[i%len(pairs)].Raw); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("checker", func(b *testing.B) {
-		c, err := contract.NewChecker(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			p := &pairs[i%len(pairs)]
-			if r := c.Check(ctx, p.Req, p.Resp); r.Operation == "" {
-				b.Fatalf("%s: not routed", p.Name)
-			}
-		}
-	})
-	b.Run("kin", func(b *testing.B) {
-		k, err := bench.NewKin(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			_ = k.Validate(ctx, &pairs[i%len(pairs)])
-		}
-	})
-	b.Run("libopenapi", func(b *testing.B) {
-		v := newValidator(b)
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			p := &pairs[i%len(pairs)]
-			req := p.HTTPRequest()
-			_, _ = v.ValidateHttpRequestResponse(req, p.HTTPResponse(req))
-		}
-	})
+	peers, err := bench.Peers(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	v := newValidator(b)
+	peers = append(peers, bench.Peer{Name: "libopenapi", Run: func(_ context.Context, p *bench.Pair) error {
+		req := p.HTTPRequest()
+		_, _ = v.ValidateHttpRequestResponse(req, p.HTTPResponse(req))
+		return nil
+	}})
+	bench.RunPairs(b, pairs, peers)
 }
 
 // TestRoutes: libopenapi-validator finds the operation for every pair (its verdicts differ
