@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -87,10 +88,11 @@ func NewChecker(ctx context.Context, opts ...Option) (*Checker, error) {
 		if !seen[p] {
 			seen[p] = true
 			bases = append(bases, p)
-			routed.Servers = append(routed.Servers, &openapi3.Server{URL: p})
+			routed.Servers = append(routed.Servers, &openapi3.Server{URL: cmp.Or(p, "/")})
 		}
 	}
 	if len(bases) == 0 {
+		// No servers: OpenAPI's default server is "/", so paths start at the root.
 		bases = []string{""}
 		routed.Servers = openapi3.Servers{{URL: "/"}}
 	}
@@ -181,6 +183,11 @@ func (c *Checker) route(req Request) (*routers.Route, map[string]string, *http.R
 	path := u.Path
 	rel := ""
 	for _, b := range c.bases {
+		if b == "" {
+			// A server at the root: no install prefix can be told apart from the path.
+			rel = path
+			break
+		}
 		if i := strings.LastIndex(path, b+"/"); i >= 0 {
 			rel = path[i:]
 			break
