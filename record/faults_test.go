@@ -108,7 +108,9 @@ func post(client *http.Client, proxyURL, subject string, fault bool) clientGot {
 // request is proxied (and recorded, unless the output device is gone for good), and the HAR
 // file on disk stays readable by har.ReadAll with every pair completed before the fault.
 func TestRecorderFaults(t *testing.T) {
-	const upstreamTimeout = 300 * time.Millisecond
+	// Only the cases that test the upstream timeout get a short one; the others get as long
+	// as a loaded machine may need to stream 10 MiB across two hops.
+	const shortTimeout, longTimeout = 300 * time.Millisecond, 2 * time.Minute
 	firstMiB := make(chan struct{}) // the client has read the first MiB of the big response
 	tests := []struct {
 		name string
@@ -119,9 +121,10 @@ func TestRecorderFaults(t *testing.T) {
 		disk     func(d *faultDisk)                                              // before the fault
 		mend     func(d *faultDisk)                                              // after the fault
 		client   func(t *testing.T, g clientGot)
-		log      string // a regexp matching a line of the recorder's log
-		recorded bool   // the fault's pair is in the file
-		after    bool   // the good request after the fault is recorded (default true)
+		log      string        // a regexp matching a line of the recorder's log
+		recorded bool          // the fault's pair is in the file
+		after    bool          // the good request after the fault is recorded (default true)
+		timeout  time.Duration // the recorder's UpstreamTimeout; default longTimeout
 	}{
 		{
 			name:    "upstream refuses connections",
@@ -172,7 +175,8 @@ func TestRecorderFaults(t *testing.T) {
 			after: true,
 		},
 		{
-			name: "upstream slower than the upstream timeout (no response)",
+			name:    "upstream slower than the upstream timeout (no response)",
+			timeout: shortTimeout,
 			upstream: func(t *testing.T, w http.ResponseWriter, r *http.Request) {
 				select {
 				case <-r.Context().Done():
@@ -188,7 +192,8 @@ func TestRecorderFaults(t *testing.T) {
 			after: true,
 		},
 		{
-			name: "upstream slower than the upstream timeout (body stalls)",
+			name:    "upstream slower than the upstream timeout (body stalls)",
+			timeout: shortTimeout,
 			upstream: func(t *testing.T, w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				w.Write([]byte(`{"__status":`))
@@ -233,7 +238,7 @@ func TestRecorderFaults(t *testing.T) {
 					if off == 0 { // streamed, not buffered: the client has the first MiB already
 						select {
 						case <-firstMiB:
-						case <-time.After(5 * time.Second):
+						case <-time.After(time.Minute): // only a proxy that buffers waits this long
 							t.Error("the client did not get the first MiB before the upstream sent the rest: the proxy buffers")
 						}
 					}
@@ -327,14 +332,18 @@ func TestRecorderFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			logs := &syncBuffer{}
-			rec, err := New(Config{Upstream: upURL, Writer: w, Log: logs, UpstreamTimeout: upstreamTimeout})
+			timeout := tt.timeout
+			if timeout == 0 {
+				timeout = longTimeout
+			}
+			rec, err := New(Config{Upstream: upURL, Writer: w, Log: logs, UpstreamTimeout: timeout})
 			if err != nil {
 				t.Fatal(err)
 			}
 			proxy := httptest.NewServer(rec)
 			defer proxy.Close()
 			client := proxy.Client()
-			client.Timeout = 20 * time.Second
+			client.Timeout = 3 * time.Minute // past longTimeout: the recorder answers first
 
 			if g := post(client, proxy.URL, "before", false); g.status != 200 || g.err != nil {
 				t.Fatalf("good request before the fault: %v", g)
@@ -360,7 +369,8 @@ func TestRecorderFaults(t *testing.T) {
 				failed = 0
 			}
 			// The handler may still be finishing (a client that went away is not waited for).
-			deadline := time.Now().Add(5 * time.Second)
+			// The deadline only bounds a failing run; a passing one stops polling at once.
+			deadline := time.Now().Add(time.Minute)
 			logRE := regexp.MustCompile(`(?m)` + tt.log)
 			if tt.log == "" {
 				logRE = regexp.MustCompile(`^`)
