@@ -134,7 +134,23 @@ func makeRequest(t *testing.T, base string, i int) sent {
 	return sent{req: req, secrets: secrets}
 }
 
-func newProxy(t *testing.T, up http.Handler, check bool) (proxy *httptest.Server, w *har.Writer, rec *Recorder, path string, logs *syncBuffer) {
+// handled is told after each ServeHTTP returns, i.e. once the pair is appended (or failed).
+type handledProxy struct {
+	rec     *Recorder
+	handled chan struct{}
+}
+
+func (h handledProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		select {
+		case h.handled <- struct{}{}:
+		default: // nobody counts (concurrent phases)
+		}
+	}()
+	h.rec.ServeHTTP(w, r)
+}
+
+func newProxy(t *testing.T, up http.Handler, check bool) (proxy *httptest.Server, w *har.Writer, rec *Recorder, path string, logs *syncBuffer, handled <-chan struct{}) {
 	t.Helper()
 	upSrv := httptest.NewServer(up)
 	t.Cleanup(upSrv.Close)
@@ -160,9 +176,10 @@ func newProxy(t *testing.T, up http.Handler, check bool) (proxy *httptest.Server
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy = httptest.NewServer(rec)
+	done := make(chan struct{}, 1)
+	proxy = httptest.NewServer(handledProxy{rec: rec, handled: done})
 	t.Cleanup(proxy.Close)
-	return proxy, w, rec, path, logs
+	return proxy, w, rec, path, logs, done
 }
 
 type syncBuffer struct {
@@ -218,7 +235,7 @@ func do(t *testing.T, client *http.Client, s sent, up *upstream) {
 
 func TestRecordEndToEnd(t *testing.T) {
 	up := &upstream{byID: map[string]*seen{}}
-	proxy, w, rec, path, logs := newProxy(t, up, false)
+	proxy, w, rec, path, logs, handled := newProxy(t, up, false)
 	client := proxy.Client()
 	const sequential, total, parallel = 10, 210, 20
 
@@ -228,10 +245,7 @@ func TestRecordEndToEnd(t *testing.T) {
 		s := makeRequest(t, proxy.URL, i)
 		all = append(all, s)
 		do(t, client, s, up)
-		deadline := time.Now().Add(5 * time.Second)
-		for w.Len() < i+1 && time.Now().Before(deadline) {
-			time.Sleep(time.Millisecond) // the pair is appended after the client has its response
-		}
+		<-handled // the pair is appended after the client has its response
 		if l := readHAR(t, path); len(l.Entries) != i+1 {
 			t.Fatalf("after pair %d: %d entries in the file", i, len(l.Entries))
 		}
@@ -358,7 +372,7 @@ func compareEntry(t *testing.T, n int, e har.Entry, s *seen) {
 // TestRecordCheck: with a checker, flagged pairs are logged without their secrets.
 func TestRecordCheck(t *testing.T) {
 	up := &upstream{byID: map[string]*seen{}}
-	proxy, w, rec, path, logs := newProxy(t, up, true)
+	proxy, w, rec, path, logs, _ := newProxy(t, up, true)
 	for i := range 5 {
 		do(t, proxy.Client(), makeRequest(t, proxy.URL, i), up)
 	}
@@ -440,24 +454,31 @@ func TestServeStops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	ln := &closeSignal{Listener: inner, closed: make(chan struct{})}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- Serve(ctx, ln, rec, 5*time.Second) }()
+	go func() { served <- Serve(ctx, ln, rec, time.Minute) }()
 	got := make(chan error, 1)
 	go func() {
 		resp, err := http.Post("http://"+ln.Addr().String()+"/rest/x.json", "text/plain", strings.NewReader("hi"))
 		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
+			if resp.StatusCode != 200 || string(body) != "{}" {
+				err = fmt.Errorf("client got %d %q, want the upstream's 200 {}", resp.StatusCode, body)
+			}
 		}
 		got <- err
 	}()
 	<-entered
 	cancel()
-	time.Sleep(20 * time.Millisecond)
+	// Shutdown closes the listener first: from then on the server is stopping, and the
+	// request is still in flight because the upstream has not answered yet.
+	<-ln.closed
 	close(release)
 	if err := <-served; err != nil {
 		t.Fatal(err)
@@ -468,4 +489,17 @@ func TestServeStops(t *testing.T) {
 	if w.Len() != 1 {
 		t.Fatalf("%d entries after stop, want 1", w.Len())
 	}
+}
+
+// closeSignal is a listener that says when it has been closed.
+type closeSignal struct {
+	net.Listener
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (l *closeSignal) Close() error {
+	err := l.Listener.Close()
+	l.once.Do(func() { close(l.closed) })
+	return err
 }
