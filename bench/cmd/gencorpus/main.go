@@ -1,7 +1,9 @@
 // Command gencorpus writes a large HAR file for timing the CLI: the bundled recordings'
-// compose/reply pairs (bench.LoadPairs), repeated in order until -pairs entries are written.
-// Entries are copied byte for byte and streamed through a buffer, so memory stays flat
-// whatever -pairs is.
+// compose/reply pairs (bench.LoadPairs), taken in turn until -pairs entries are written, each
+// with generated bodies (bench.WriteCorpus: long and unicode subjects and contents, some sent
+// as multipart; drafts, validation-error envelopes and 401s as recorded). With -verbatim the
+// pairs are repeated byte for byte instead. The output depends on -pairs alone and is
+// streamed, so memory stays flat whatever -pairs is.
 //
 //	go run ./bench/cmd/gencorpus -pairs 10000 -out /tmp/corpus.har
 package main
@@ -18,23 +20,41 @@ import (
 func main() {
 	n := flag.Int("pairs", 10000, "number of entries to write")
 	out := flag.String("out", "", "output HAR file (required)")
+	verbatim := flag.Bool("verbatim", false, "repeat the bundled pairs byte for byte instead of varying their bodies")
 	flag.Parse()
 	if *out == "" || *n < 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(*n, *out); err != nil {
+	if err := run(*n, *out, *verbatim); err != nil {
 		fmt.Fprintln(os.Stderr, "gencorpus:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, out string) error {
-	pairs, err := bench.LoadPairs()
+func run(n int, out string, verbatim bool) error {
+	f, err := os.Create(out)
 	if err != nil {
 		return err
 	}
-	f, err := os.Create(out)
+	if verbatim {
+		err = writeVerbatim(f, n)
+	} else {
+		var st bench.CorpusStats
+		st, err = bench.WriteCorpus(f, n)
+		if err == nil {
+			fmt.Fprintf(os.Stderr, "gencorpus: wrote %d entries (%d with generated bodies, %d multipart), %d bytes, to %s\n", st.Entries, st.Varied, st.Multipart, st.Bytes, out)
+		}
+	}
+	if err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func writeVerbatim(f *os.File, n int) error {
+	pairs, err := bench.LoadPairs()
 	if err != nil {
 		return err
 	}
@@ -48,12 +68,8 @@ func run(n int, out string) error {
 	}
 	w.WriteString("\n]}}\n")
 	if err := w.Flush(); err != nil {
-		f.Close()
 		return err
 	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "gencorpus: wrote %d entries (%d distinct pairs) to %s\n", n, len(pairs), out)
+	fmt.Fprintf(os.Stderr, "gencorpus: wrote %d entries (%d distinct pairs, verbatim) to %s\n", n, len(pairs), f.Name())
 	return nil
 }
