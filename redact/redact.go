@@ -13,17 +13,38 @@ import (
 // Mark replaces every secret.
 const Mark = "REDACTED"
 
-// secretFields are parameter and JSON key names whose values are credentials.
-var secretFields = map[string]bool{
-	"client_secret": true,
-	"access_token":  true,
-	"refresh_token": true,
-	"id_token":      true,
-	"password":      true,
+// secretFieldNames are the parameter, form, multipart and JSON key names whose values are
+// credentials, matched without regard to case. It is the one list: SecretField, jsonRE and
+// multipartRE are all built from it.
+var secretFieldNames = []string{"client_secret", "access_token", "refresh_token", "id_token", "password"}
+
+// secretHeaderNames are headers whose whole value is a credential.
+var secretHeaderNames = []string{"cerb-auth", "cerb5-auth", "x-api-key", "x-auth-token"}
+
+var (
+	secretFields  = set(secretFieldNames)
+	secretHeaders = set(secretHeaderNames)
+)
+
+func set(names []string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[strings.ToLower(n)] = true
+	}
+	return m
 }
 
 // SecretField reports whether a query, form or JSON field of this name holds a credential.
 func SecretField(name string) bool { return secretFields[strings.ToLower(name)] }
+
+// fieldAlternation is `(?i:name1|name2|…)` for the regexps.
+func fieldAlternation() string {
+	quoted := make([]string, len(secretFieldNames))
+	for i, n := range secretFieldNames {
+		quoted[i] = regexp.QuoteMeta(n)
+	}
+	return `(?i:` + strings.Join(quoted, "|") + `)`
+}
 
 var (
 	// A JWT is three base64url parts; the signature may be empty (alg "none"). A JWE has
@@ -34,9 +55,9 @@ var (
 	// Defuse ciphertexts (OAuth refresh tokens and authorization codes of league/oauth2-server).
 	defuseRE = regexp.MustCompile(`def50200[0-9a-fA-F]{16,}`)
 	// A JSON string member with a secret name; keys with escapes are not recognised.
-	jsonRE = regexp.MustCompile(`("(?i:client_secret|access_token|refresh_token|id_token|password)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+	jsonRE = regexp.MustCompile(`("` + fieldAlternation() + `"\s*:\s*)"(?:[^"\\]|\\.)*"`)
 	// A multipart part with a secret name: its headers, the blank line, then the value.
-	multipartRE = regexp.MustCompile(`(?s)(name="(?i:client_secret|access_token|refresh_token|id_token|password)"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)(.*?)(\r\n--)`)
+	multipartRE = regexp.MustCompile(`(?s)(name="` + fieldAlternation() + `"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)(.*?)(\r\n--)`)
 )
 
 // Text replaces JWT-shaped and Defuse-shaped strings.
@@ -119,7 +140,14 @@ func Body(contentType string, b []byte) []byte {
 
 // Header redacts one header value.
 func Header(name, value string) string {
-	switch strings.ToLower(name) {
+	lname := strings.ToLower(name)
+	if secretHeaders[lname] {
+		if value == "" || strings.HasPrefix(value, Mark) {
+			return value
+		}
+		return Mark
+	}
+	switch lname {
 	case "authorization", "proxy-authorization":
 		scheme, cred, ok := strings.Cut(value, " ")
 		switch {
@@ -132,11 +160,6 @@ func Header(name, value string) string {
 			return value
 		}
 		return scheme + " " + Mark
-	case "cerb-auth", "cerb5-auth", "x-api-key", "x-auth-token":
-		if value == "" || strings.HasPrefix(value, Mark) {
-			return value
-		}
-		return Mark
 	case "cookie":
 		parts := strings.Split(value, ";")
 		for i, p := range parts {

@@ -2,6 +2,7 @@ package redact
 
 import (
 	"encoding/base64"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -109,5 +110,40 @@ func TestEntry(t *testing.T) {
 	}
 	if e.Response.Content.Encoding != "base64" || e.Response.Content.Size != int64(len(body)) || e.Response.Cookies[0].Path != "/" {
 		t.Errorf("response content = %+v", e.Response.Content)
+	}
+}
+
+// TestEverySecretField: every name on the list is redacted in every place a field can be,
+// whatever its case, so a name added to the list cannot be missed by one of the matchers.
+func TestEverySecretField(t *testing.T) {
+	if len(secretFieldNames) == 0 || len(secretHeaderNames) == 0 {
+		t.Fatal("no secret names")
+	}
+	for _, name := range secretHeaderNames {
+		for _, n := range []string{name, strings.ToUpper(name), http.CanonicalHeaderKey(name)} {
+			if got := Header(n, "key:planted-header-value"); got != Mark {
+				t.Errorf("header %s: %q, want %s", n, got, Mark)
+			}
+		}
+	}
+	for _, name := range secretFieldNames {
+		for _, n := range []string{name, strings.ToUpper(name), strings.ToUpper(name[:1]) + name[1:]} {
+			secret := "planted-" + n + "-value"
+			places := []struct{ where, got string }{
+				{"query", URL("https://cerb.example/rest/x.json?a=1&" + n + "=" + secret + "&b=2")},
+				{"fragment", URL("https://app.example/cb#" + n + "=" + secret)},
+				{"form", string(Body("application/x-www-form-urlencoded", []byte("a=1&"+n+"="+secret)))},
+				{"json", string(Body("application/json", []byte(`{"a":1,"`+n+`" : "`+secret+`"}`)))},
+				{"multipart", string(Body("multipart/form-data; boundary=XX", []byte("--XX\r\nContent-Disposition: form-data; name=\""+n+"\"\r\n\r\n"+secret+"\r\n--XX--\r\n")))},
+			}
+			ps := []har.NameValue{{Name: n, Value: secret}}
+			Params(ps)
+			places = append(places, struct{ where, got string }{"params", ps[0].Value})
+			for _, p := range places {
+				if strings.Contains(p.got, secret) || !strings.Contains(p.got, Mark) {
+					t.Errorf("%s %q not redacted: %q", p.where, n, p.got)
+				}
+			}
+		}
 	}
 }
