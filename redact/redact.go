@@ -54,8 +54,9 @@ var (
 	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*`)
 	// Defuse ciphertexts (OAuth refresh tokens and authorization codes of league/oauth2-server).
 	defuseRE = regexp.MustCompile(`def50200[0-9a-fA-F]{16,}`)
-	// A JSON string member with a secret name; keys with escapes are not recognised.
-	jsonRE = regexp.MustCompile(`("` + fieldAlternation() + `"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+	// A JSON string member with a secret name: the name and colon, then the string's inside.
+	// Keys with escapes are not recognised.
+	jsonRE = regexp.MustCompile(`("` + fieldAlternation() + `"\s*:\s*)"((?:[^"\\]|\\.)*)"`)
 	// A multipart part with a secret name: its headers, the blank line, then the value.
 	multipartRE = regexp.MustCompile(`(?s)(name="` + fieldAlternation() + `"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)(.*?)(\r\n--)`)
 )
@@ -126,16 +127,26 @@ func Body(contentType string, b []byte) []byte {
 	ct := strings.ToLower(contentType)
 	switch {
 	case strings.Contains(ct, "x-www-form-urlencoded"):
-		return []byte(Form(string(b)))
+		b = []byte(Form(string(b)))
+		if looksJSON(b) { // JSON sent as a form: its secrets are JSON members
+			b = JSON(b)
+		}
+		return b
 	case strings.Contains(ct, "multipart/"):
 		b = multipartRE.ReplaceAll(b, []byte("${1}"+Mark+"${3}"))
 		return Text(b)
 	}
 	// Bodies sent with the wrong type still get their JSON secrets removed.
-	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') || strings.Contains(ct, "json") {
+	if looksJSON(b) || strings.Contains(ct, "json") {
 		return JSON(b)
 	}
 	return Text(b)
+}
+
+// looksJSON reports whether b starts like a JSON object or array, whatever its type says.
+func looksJSON(b []byte) bool {
+	t := bytes.TrimLeft(b, " \t\r\n")
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
 }
 
 // Header redacts one header value.

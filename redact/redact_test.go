@@ -48,6 +48,8 @@ func TestBody(t *testing.T) {
 		{"json", "application/json", `{"token_type":"Bearer","expires_in":3600,"access_token": "abc\"def","refresh_token":"r1", "Password":"p"}`,
 			`{"token_type":"Bearer","expires_in":3600,"access_token": "REDACTED","refresh_token":"REDACTED", "Password":"REDACTED"}`},
 		{"json without type", "text/plain", `{"client_secret":"x"}`, `{"client_secret":"REDACTED"}`},
+		{"json sent as a form", "application/x-www-form-urlencoded", "\n {\"username\":\"jane\",\"password\":\"pw=1&x\"}", "\n {\"username\":\"jane\",\"password\":\"REDACTED\"}"},
+		{"json array sent as a form", "application/x-www-form-urlencoded; charset=UTF-8", `[{"refresh_token":"r"}]`, `[{"refresh_token":"REDACTED"}]`},
 		{"jwt in html", "text/html", "<p>" + jwt + "</p>", "<p>REDACTED</p>"},
 		{"multipart", "multipart/form-data; boundary=XX", "--XX\r\nContent-Disposition: form-data; name=\"client_secret\"\r\n\r\nhunter2\r\n--XX\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\nhello\r\n--XX--\r\n",
 			"--XX\r\nContent-Disposition: form-data; name=\"client_secret\"\r\n\r\nREDACTED\r\n--XX\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\nhello\r\n--XX--\r\n"},
