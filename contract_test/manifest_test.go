@@ -2,41 +2,35 @@ package contracttest_test
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
-	"io/fs"
-	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/cerb-openapi/cerb-openapi/contract"
-	contracttest "github.com/cerb-openapi/cerb-openapi/contract_test"
+	"github.com/cerb-openapi/cerb-openapi/expect"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/manifest.json from the checker's verdicts (review the diff!)")
 
-// checkBundled runs the checker over every bundled recording.
+const manifestPath = "testdata/manifest.json"
+
+// checkBundled runs the checker over every bundled recording, as files on disk.
 func checkBundled(t *testing.T) []contract.EntryResult {
 	t.Helper()
 	c, err := contract.NewChecker(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := contracttest.Recordings()
-	names, err := fs.Glob(rec, "testdata/*.har")
+	names, err := filepath.Glob("testdata/*.har")
 	if err != nil || len(names) == 0 {
 		t.Fatalf("no bundled recordings: %v", err)
 	}
 	var out []contract.EntryResult
 	for _, n := range names {
-		f, err := rec.Open(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = c.CheckHAR(context.Background(), n, f, func(r contract.EntryResult) error {
+		err = c.CheckFile(context.Background(), n, func(r contract.EntryResult) error {
 			out = append(out, r)
 			return nil
 		})
-		f.Close()
 		if err != nil {
 			t.Fatalf("%s: %v", n, err)
 		}
@@ -44,34 +38,29 @@ func checkBundled(t *testing.T) []contract.EntryResult {
 	return out
 }
 
-// TestManifest pins the verdict on every bundled entry.
+// TestManifest pins the verdict on every bundled entry: each one is checked, and each one
+// is as the manifest expects.
 func TestManifest(t *testing.T) {
 	results := checkBundled(t)
 	if *update {
-		m := contracttest.Manifest{}
-		for _, r := range results {
-			m[r.File] = append(m[r.File], contracttest.Observed(r))
-		}
-		b, err := json.MarshalIndent(m, "", "  ")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile("testdata/manifest.json", append(b, '\n'), 0o644); err != nil {
+		if err := expect.Write(manifestPath, results); err != nil {
 			t.Fatal(err)
 		}
 		t.Skip("manifest rewritten; rerun without -update")
 	}
-	m, err := contracttest.LoadManifest()
+	m, err := expect.Load(manifestPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := len(results), m.Count(); got != want {
 		t.Errorf("checked %d entries, manifest has %d", got, want)
 	}
+	cmp := m.Compare()
 	for _, r := range results {
-		if d := m.Diff(r); d != "" {
-			t.Error(d)
-		}
+		cmp.Add(r)
+	}
+	for _, d := range cmp.Finish() {
+		t.Error(d)
 	}
 }
 

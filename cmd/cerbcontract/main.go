@@ -2,13 +2,15 @@
 // project's OpenAPI document.
 //
 //	cerbcontract check [--spec FILE] [--format text|json|junit|github] [--fail-on request|response|any]
-//	                   [--operation ID] [--skip-unknown] [FILE.har…]
+//	                   [--operation ID] [--skip-unknown] [--expect MANIFEST [--update-expect]] [FILE.har…]
 //	cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force]
 //
-// With no files it checks the recordings bundled with the project and compares each verdict
-// with the expected one in contract_test/testdata/manifest.json (the recordings include
-// deliberate violations). Exit status: 0 when every pair conforms (bundled: when every verdict
-// is the expected one), 1 when any does not, 2 on bad usage or unreadable input.
+// With --expect, each verdict is compared with the expected one in a manifest (recordings
+// kept on purpose hold violations), and with no files the manifest's files are checked:
+// make check runs it on the bundled recordings and contract_test/testdata/manifest.json.
+// Exit status: 0 when every pair conforms (with --expect: when every verdict is the expected
+// one and every expected entry was checked), 1 when any does not, 2 on bad usage or
+// unreadable input.
 package main
 
 import (
@@ -25,7 +27,7 @@ import (
 
 	cerbopenapi "github.com/cerb-openapi/cerb-openapi"
 	"github.com/cerb-openapi/cerb-openapi/contract"
-	contracttest "github.com/cerb-openapi/cerb-openapi/contract_test"
+	"github.com/cerb-openapi/cerb-openapi/expect"
 	"github.com/cerb-openapi/cerb-openapi/har"
 	"github.com/cerb-openapi/cerb-openapi/report"
 )
@@ -46,17 +48,18 @@ func main() {
 
 const usage = `usage: cerbcontract check [--spec FILE] [--format %s]
                           [--fail-on request|response|any] [--operation ID] [--skip-unknown]
-                          [FILE.har…]
+                          [--expect MANIFEST [--update-expect]] [FILE.har…]
        cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force]
 
 check: checks every request/response pair of the HAR files against the OpenAPI
-document (the embedded openapi.yaml unless --spec is given). With no files, checks
-the recordings bundled with the project against the expected verdicts of
-contract_test/testdata/manifest.json (they include deliberate violations).
---fail-on says which side's problems fail the check (default any); --operation
-keeps only the pairs of one operationId, --skip-unknown drops pairs that match no
-operation. Exit status: 0 all pairs conform (bundled: all verdicts as expected),
-1 some do not, 2 bad usage or unreadable input (a truncated file included).
+document (the embedded openapi.yaml unless --spec is given). --fail-on says which
+side's problems fail the check (default any); --operation keeps only the pairs of
+one operationId, --skip-unknown drops pairs that match no operation. --expect
+compares each verdict with a manifest of expected verdicts (for recordings that
+hold violations on purpose) and, with no files, checks the files it lists;
+--update-expect writes the verdicts seen into it instead. Exit status: 0 all pairs
+conform (--expect: all verdicts as expected, none missing), 1 some do not, 2 bad
+usage or unreadable input (a truncated or missing file included).
 
 record: a recording reverse proxy to Cerb; see cerbcontract record --help.
 `
@@ -104,6 +107,8 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	failOn := fset.String("fail-on", "any", "which problems make the exit status 1: request, response or any")
 	operation := fset.String("operation", "", "check only the pairs of this operationId")
 	skipUnknown := fset.Bool("skip-unknown", false, "leave out pairs that match no operation of the spec")
+	expectPath := fset.String("expect", "", "compare every verdict with this manifest of expected verdicts (JSON); with no files, check the files it lists")
+	updateExpect := fset.Bool("update-expect", false, "with --expect: write the verdicts seen into the manifest instead of comparing")
 	files, err := parseInterleaved(fset, args)
 	if err != nil {
 		return exitUsage
@@ -112,6 +117,10 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "request", "response", "any":
 	default:
 		fmt.Fprintf(stderr, "cerbcontract: --fail-on %q: want request, response or any\n", *failOn)
+		return exitUsage
+	}
+	if *updateExpect && *expectPath == "" {
+		fmt.Fprintln(stderr, "cerbcontract: --update-expect needs --expect FILE")
 		return exitUsage
 	}
 	rep, err := report.New(*format, stdout)
@@ -152,59 +161,60 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return (*operation != "" && r.Operation != *operation) || (*skipUnknown && r.Operation == "")
 	}
 
-	type source struct {
-		name string
-		open func() (io.ReadCloser, error)
-	}
-	var sources []source
-	// The bundled recordings hold deliberate violations (status=9, missing fields, wrong
-	// methods…): for them the verdict to meet is the manifest's, not "everything conforms".
-	var manifest contracttest.Manifest
-	var manifestDiffs []string
-	if len(files) == 0 && *specPath == "" {
-		if manifest, err = contracttest.LoadManifest(); err != nil {
-			fmt.Fprintf(stderr, "cerbcontract: %v\n", err)
-			return exitUsage
+	// With a manifest the verdict to meet is the manifest's, not "everything conforms":
+	// recordings kept on purpose hold violations (status=9, missing fields, wrong methods…).
+	var manifest *expect.Manifest
+	var cmp *expect.Comparison
+	if *expectPath != "" {
+		if manifest, err = expect.Load(*expectPath); err != nil {
+			if *updateExpect && errors.Is(err, fs.ErrNotExist) {
+				manifest = &expect.Manifest{Path: *expectPath}
+			} else {
+				fmt.Fprintf(stderr, "cerbcontract: %v\n", err)
+				return exitUsage
+			}
 		}
+		if len(files) == 0 {
+			files = manifest.Paths()
+		}
+		cmp = manifest.CompareFiles(files)
 	}
 	if len(files) == 0 {
-		bundled := contracttest.Recordings()
-		names, _ := fs.Glob(bundled, "testdata/*.har")
-		for _, n := range names {
-			sources = append(sources, source{n, func() (io.ReadCloser, error) { return bundled.Open(n) }})
-		}
-	}
-	for _, f := range files {
-		sources = append(sources, source{f, func() (io.ReadCloser, error) { return openHAR(f) }})
+		fmt.Fprintln(stderr, "cerbcontract: check: no HAR files given (the bundled recordings: cerbcontract check --expect contract_test/testdata/manifest.json, or make check)")
+		return exitUsage
 	}
 
 	mismatch, unreadable := false, false
-	compared := 0
-	for _, src := range sources {
-		rc, err := src.open()
+	var seen []contract.EntryResult // for --update-expect
+	for _, name := range files {
 		read := 0
-		if err == nil {
-			err = checker.CheckHAR(ctx, src.name, rc, func(r contract.EntryResult) error {
-				read++
-				if skip(r) {
-					return nil
+		err := checkFile(ctx, checker, name, func(r contract.EntryResult) error {
+			read++
+			if *updateExpect {
+				seen = append(seen, r)
+			}
+			if skip(r) {
+				if cmp != nil {
+					cmp.Seen(r)
 				}
-				compared++
-				if manifest != nil {
-					if d := manifest.Diff(r); d != "" {
-						manifestDiffs = append(manifestDiffs, d)
-					}
-				}
-				if r.Err != nil {
+				return nil
+			}
+			expected := false
+			if cmp != nil {
+				_, differs := cmp.Add(r)
+				expected = !differs
+			}
+			if r.Err != nil {
+				// An unreadable entry is exit 2, unless the manifest expects exactly it.
+				if !expected || *updateExpect {
 					unreadable = true
-					fmt.Fprintf(stderr, "cerbcontract: %v\n", r.Err)
-				} else if fails(r, *failOn) {
-					mismatch = true
 				}
-				return rep.Entry(r)
-			})
-			rc.Close()
-		}
+				fmt.Fprintf(stderr, "cerbcontract: %v\n", r.Err)
+			} else if fails(r, *failOn) {
+				mismatch = true
+			}
+			return rep.Entry(r)
+		})
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
 				fmt.Fprintln(stderr, "cerbcontract: interrupted")
@@ -213,9 +223,9 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			unreadable = true
 			fmt.Fprintf(stderr, "cerbcontract: %v\n", err)
 			if errors.Is(err, har.ErrTruncated) {
-				fmt.Fprintf(stderr, "cerbcontract: %s is truncated (a recording cut short?): the %d entries before the cut were checked\n", src.name, read)
+				fmt.Fprintf(stderr, "cerbcontract: %s is truncated (a recording cut short?): the %d entries before the cut were checked\n", name, read)
 			}
-			if ferr := rep.Fatal(src.name, err); ferr != nil {
+			if ferr := rep.Fatal(name, err); ferr != nil {
 				fmt.Fprintf(stderr, "cerbcontract: write: %v\n", ferr)
 				return exitUsage
 			}
@@ -225,23 +235,48 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cerbcontract: write: %v\n", err)
 		return exitUsage
 	}
-	if manifest != nil {
-		for _, d := range manifestDiffs {
+	switch {
+	case *updateExpect:
+		if unreadable {
+			fmt.Fprintf(stderr, "cerbcontract: %s not written: some input could not be read\n", *expectPath)
+			return exitUsage
+		}
+		if err := expect.Write(*expectPath, seen); err != nil {
+			fmt.Fprintf(stderr, "cerbcontract: %v\n", err)
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "cerbcontract: wrote the verdicts on %d entries to %s: review the diff before committing it\n", len(seen), *expectPath)
+		return exitOK
+	case cmp != nil:
+		diffs := cmp.Finish()
+		for _, d := range diffs {
 			fmt.Fprintf(stderr, "cerbcontract: verdict differs from the manifest: %s\n", d)
 		}
-		if len(manifestDiffs) > 0 {
+		switch {
+		case unreadable:
+			return exitUsage
+		case len(diffs) > 0:
+			fmt.Fprintf(stderr, "cerbcontract: %d of the verdicts differ from %s\n", len(diffs), *expectPath)
 			return exitMismatch
 		}
-		fmt.Fprintf(stderr, "cerbcontract: bundled recordings: every verdict matches contract_test/testdata/manifest.json (%d entries)\n", compared)
+		fmt.Fprintf(stderr, "cerbcontract: every verdict matches %s (%d entries)\n", *expectPath, cmp.Compared())
 		return exitOK
-	}
-	switch {
 	case unreadable:
 		return exitUsage
 	case mismatch:
 		return exitMismatch
 	}
 	return exitOK
+}
+
+// checkFile checks one HAR file; an error opening it names the file.
+func checkFile(ctx context.Context, c *contract.Checker, name string, fn func(contract.EntryResult) error) error {
+	rc, err := openHAR(name)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	return c.CheckHAR(ctx, name, rc, fn)
 }
 
 // fails reports whether a verdict's problems on the given side (request, response or any)

@@ -19,6 +19,9 @@ import (
 	"github.com/cerb-openapi/cerb-openapi/har"
 )
 
+// bundledManifest is the manifest of the bundled recordings, seen from this package.
+const bundledManifest = "../../contract_test/testdata/manifest.json"
+
 // bundledEntry returns one entry of a bundled recording.
 func bundledEntry(t *testing.T, file string, index int) har.Entry {
 	t.Helper()
@@ -102,8 +105,9 @@ func TestRunExitCodes(t *testing.T) {
 		{"no arguments", nil, exitUsage, nil, []string{"usage:"}, nil},
 		{"help", []string{"help"}, exitOK, nil, []string{"cerbcontract record"}, nil},
 		{"unknown command", []string{"frob"}, exitUsage, nil, []string{`unknown command "frob"`}, nil},
-		{"bundled vs manifest", []string{"check"}, exitOK, []string{"134 pairs"}, []string{"every verdict matches"}, nil},
-		{"bundled, one operation", []string{"check", "--operation", "replyToTicket"}, exitOK, []string{"replyToTicket"}, []string{"every verdict matches"}, []string{"composeTicket"}},
+		{"check without files", []string{"check"}, exitUsage, nil, []string{"no HAR files given", "--expect contract_test/testdata/manifest.json"}, nil},
+		{"bundled vs manifest", []string{"check", "--expect", bundledManifest}, exitOK, []string{"134 pairs"}, []string{"every verdict matches", "(134 entries)"}, nil},
+		{"bundled, one operation", []string{"check", "--expect", bundledManifest, "--operation", "replyToTicket"}, exitOK, []string{"replyToTicket"}, []string{"every verdict matches"}, []string{"composeTicket"}},
 		{"good", []string{"check", fx.good}, exitOK, []string{"1 pairs: 1 ok"}, nil, nil},
 		{"request problem", []string{"check", fx.reqBad}, exitMismatch, []string{"request  body /group_id"}, nil, nil},
 		{"request problem, fail on response", []string{"check", "--fail-on", "response", fx.reqBad}, exitOK, []string{"FAIL"}, nil, nil},
