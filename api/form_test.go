@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -182,14 +183,17 @@ func TestEncodeFormRejects(t *testing.T) {
 // The template override must stay upstream's client.tmpl with exactly one line changed,
 // and the generated file must really use it.
 func TestClientTemplateMatchesUpstream(t *testing.T) {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/oapi-codegen/oapi-codegen/v2").Output()
+	// go test downloads only what the packages under test import, not the generator: a
+	// fresh module cache lacks it, so fetch it (the version go.mod pins) when it is missing.
+	out, err := exec.Command("go", "mod", "download", "-json", "github.com/oapi-codegen/oapi-codegen/v2").Output()
 	if err != nil {
-		t.Fatalf("go list: %v", err)
+		t.Fatalf("go mod download oapi-codegen: %v\n%s", err, out)
 	}
-	dir := strings.TrimSpace(string(out))
-	if dir == "" {
-		t.Fatal("oapi-codegen is not in the module cache; run go mod download")
+	var mod struct{ Dir, Error string }
+	if err := json.Unmarshal(out, &mod); err != nil || mod.Dir == "" {
+		t.Fatalf("go mod download oapi-codegen: no module folder (%v %s)\n%s", err, mod.Error, out)
 	}
+	dir := mod.Dir
 	upstream, err := os.ReadFile(filepath.Join(dir, "pkg", "codegen", "templates", "client.tmpl"))
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -35,17 +36,27 @@ func TestReadmeRuns(t *testing.T) {
 		}
 		return replay(composed)(ex)
 	})
-	dir, err := os.MkdirTemp("testdata", "readme-") // inside the module, so imports resolve
+	// The program is a module of its own in a temporary folder, as in a user's project,
+	// with this checkout as the cerb-openapi module: nothing is written into the checkout,
+	// which may be read-only.
+	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	main := filepath.Join(dir, "main.go")
-	if err := os.WriteFile(main, []byte(code), 0o644); err != nil {
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("go", "run", "./"+main)
-	cmd.Env = append(os.Environ(), "CERB_BASE_URL="+srv.baseURL(), "CERB_TOKEN=readme-token")
+	dir := t.TempDir()
+	gomod := "module readme\n\ngo 1.26\n\nrequire github.com/cerb-openapi/cerb-openapi v0.0.0\n\nreplace github.com/cerb-openapi/cerb-openapi => " + strconv.Quote(root) + "\n"
+	for name, data := range map[string][]byte{"go.mod": []byte(gomod), "go.sum": sum, "main.go": []byte(code)} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command("go", "run", "-mod=mod", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CERB_BASE_URL="+srv.baseURL(), "CERB_TOKEN=readme-token", "GOWORK=off", "GOFLAGS=")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("go run README program: %v\n%s", err, out)
