@@ -38,7 +38,7 @@ func TestCheckExpect(t *testing.T) {
 	tests := []struct {
 		name   string
 		edit   func(t *testing.T, dir string) // changes the copy of the bundled folder
-		args   func(dir string) []string       // after "check"
+		args   func(dir string) []string      // after "check"
 		code   int
 		stderr []string
 		not    []string
@@ -60,7 +60,9 @@ func TestCheckExpect(t *testing.T) {
 		}, func(d string) []string { return []string{"--expect", filepath.Join(d, "manifest.json")} },
 			exitMismatch, []string{"other.har#0: not in the manifest"}, nil},
 		{"given files: only those must be complete", nil,
-			func(d string) []string { return []string{"--expect", filepath.Join(d, "manifest.json"), filepath.Join(d, "reply-ok.har")} },
+			func(d string) []string {
+				return []string{"--expect", filepath.Join(d, "manifest.json"), filepath.Join(d, "reply-ok.har")}
+			},
 			exitOK, []string{"every verdict matches", "(33 entries)"}, []string{"not checked"}},
 		{"a file outside the manifest's folder", nil,
 			func(d string) []string {
@@ -189,5 +191,40 @@ func editManifest(t *testing.T, dir string, edit func(map[string][]map[string]an
 	}
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCheckSpecWithoutServerPath: a team's spec variant with the /rest prefix in its paths and
+// no servers, or a server URL without a path, routes the recorded requests (it routed none).
+func TestCheckSpecWithoutServerPath(t *testing.T) {
+	spec, err := os.ReadFile("../../openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(spec)
+	i, j := strings.Index(s, "\nservers:\n"), strings.Index(s, "\nsecurity:\n")
+	if i < 0 || j < i {
+		t.Fatal("openapi.yaml: no servers block before security")
+	}
+	prefixed := strings.NewReplacer("\n  /tickets/compose.json:", "\n  /rest/tickets/compose.json:", "\n  /tickets/reply.json:", "\n  /rest/tickets/reply.json:")
+	variants := map[string]string{
+		"no servers":          s[:i] + s[j:],
+		"server without path": s[:i] + "\nservers:\n  - url: https://cerb.example" + s[j:],
+		"server at a bare /":  s[:i] + "\nservers:\n  - url: https://cerb.example/" + s[j:],
+	}
+	fx := makeFixtures(t)
+	for name, v := range variants {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "spec.yaml")
+			if err := os.WriteFile(path, []byte(prefixed.Replace(v)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), []string{"check", "--spec", path, fx.mixed}, &stdout, &stderr)
+			// compose-minimal and reply-minimal route and conform; the GET does not route.
+			if code != exitMismatch || !strings.Contains(stdout.String(), "3 pairs: 2 ok, 1 flagged (1 match no operation)") {
+				t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
+			}
+		})
 	}
 }
