@@ -221,38 +221,69 @@ func Cookies(cs []har.Cookie) {
 	}
 }
 
-// Entry redacts a HAR entry in place: URL, query, headers, cookies and both bodies (decoded
-// from base64 and encoded back when needed). Content.Size follows the redacted body.
+// Entry redacts a HAR entry in place, in two passes. By place: URL, query, headers, cookies
+// and both bodies (decoded from base64 and encoded back when needed). Then by value: every
+// secret found in those places, in the request or the response, of at least MinSecretLen
+// bytes, is replaced wherever else it appears in the pair (an upstream that echoes what it
+// received puts the client's credentials in its answer), as it is, URL-encoded, JSON-escaped
+// or HTML-escaped. Content.Size follows the redacted body.
 func Entry(e *har.Entry) error {
+	found, err := collect(e)
+	if err != nil {
+		return err
+	}
+	val := func(s string) string { return s }
+	if rp := found.replacer(); rp != nil {
+		val = rp.Replace
+	}
+	body := func(ct string, b []byte) []byte { return []byte(val(string(Body(ct, b)))) }
 	if r := e.Request; r != nil {
-		r.URL = URL(r.URL)
+		r.URL = val(URL(r.URL))
 		Params(r.QueryString)
+		values(r.QueryString, val)
 		Headers(r.Headers)
+		values(r.Headers, val)
 		Cookies(r.Cookies)
 		if p := r.PostData; p != nil {
-			body, err := r.Body()
+			b, err := r.Body()
 			if err != nil {
 				return fmt.Errorf("redact request: %w", err)
 			}
 			if p.Text != "" {
-				p.Text, p.Encoding = har.EncodeBody(Body(p.MimeType, body))
+				red := body(p.MimeType, b)
+				p.Text, p.Encoding = har.EncodeBody(red)
+				if looksJSON(red) {
+					// Form params parsed from a JSON text are no params, and carry the JSON,
+					// secrets included, in their names.
+					p.Params = nil
+				}
 			}
 			Params(p.Params)
+			values(p.Params, val)
 		}
 	}
 	if r := e.Response; r != nil {
+		r.StatusText = val(r.StatusText)
 		Headers(r.Headers)
+		values(r.Headers, val)
 		Cookies(r.Cookies)
-		r.RedirectURL = URL(r.RedirectURL)
+		r.RedirectURL = val(URL(r.RedirectURL))
 		if r.Content.Text != "" {
-			body, err := r.Body()
+			b, err := r.Body()
 			if err != nil {
 				return fmt.Errorf("redact response: %w", err)
 			}
-			red := Body(r.Content.MimeType, body)
+			red := body(r.Content.MimeType, b)
 			r.Content.Text, r.Content.Encoding = har.EncodeBody(red)
 			r.Content.Size = int64(len(red))
 		}
 	}
 	return nil
+}
+
+// values applies val to the names and values of a list.
+func values(nvs []har.NameValue, val func(string) string) {
+	for i := range nvs {
+		nvs[i].Name, nvs[i].Value = val(nvs[i].Name), val(nvs[i].Value)
+	}
 }

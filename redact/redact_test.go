@@ -2,7 +2,9 @@ package redact
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -147,5 +149,116 @@ func TestEverySecretField(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// echoEntry is a pair whose request carries the credential in the given place and whose
+// response echoes the given text in a header, the Location, a cookie attribute and the body.
+func echoEntry(reqHeader har.NameValue, query, reqCT, reqBody, echo string) har.Entry {
+	return har.Entry{
+		Request: &har.Request{
+			Method:      "POST",
+			URL:         "https://cerb.example/rest/x.json?" + query,
+			Headers:     []har.NameValue{reqHeader, {Name: "Content-Type", Value: reqCT}},
+			QueryString: []har.NameValue{},
+			PostData:    &har.PostData{MimeType: reqCT, Text: reqBody},
+		},
+		Response: &har.Response{
+			Status:      400,
+			Headers:     []har.NameValue{{Name: "X-Echo", Value: echo}, {Name: "Set-Cookie", Value: "seen=1; Comment=" + echo}, {Name: "Location", Value: "https://app.example/e?x=" + echo}},
+			Content:     har.Content{MimeType: "text/html", Text: "<p>you sent " + echo + "</p>"},
+			RedirectURL: "https://app.example/e?x=" + echo,
+		},
+	}
+}
+
+// TestEntryByValue: a secret sent in any credential place is replaced in the rest of the
+// pair in the form the server wrote it back in.
+func TestEntryByValue(t *testing.T) {
+	const tok = "tok+Value/9w=="
+	const pw = `pw "Value"/é<&>`
+	none := har.NameValue{Name: "X-None", Value: "-"}
+	tests := []struct {
+		name          string
+		header        har.NameValue
+		query, ct, in string
+		echo          string // the echoed form of the secret
+		secret        string // what must be gone
+	}{
+		{"bearer raw", har.NameValue{Name: "Authorization", Value: "Bearer " + tok}, "", "text/plain", "", tok, tok},
+		{"bearer query-escaped", har.NameValue{Name: "Authorization", Value: "Bearer " + tok}, "", "text/plain", "", "tok%2BValue%2F9w%3D%3D", "Value"},
+		{"bearer lower-case hex", har.NameValue{Name: "Authorization", Value: "Bearer " + tok}, "", "text/plain", "", "tok%2bValue%2f9w%3d%3d", "Value"},
+		{"basic password", har.NameValue{Name: "Authorization", Value: "Basic " + base64.StdEncoding.EncodeToString([]byte("jane:"+pw))}, "", "text/plain", "", pw, "Value"},
+		{"basic user:password", har.NameValue{Name: "Authorization", Value: "Basic " + base64.StdEncoding.EncodeToString([]byte("jane:"+pw))}, "", "text/plain", "", "jane:" + pw, "Value"},
+		{"cerb-auth signature", har.NameValue{Name: "Cerb-Auth", Value: "key:0123456789abcdefValue"}, "", "text/plain", "", "0123456789abcdefValue", "Value"},
+		{"cookie", har.NameValue{Name: "Cookie", Value: "theme=dark; Devblocks=sessValue123"}, "", "text/plain", "", "sessValue123", "Value"},
+		{"query secret, path-escaped", none, "client_secret=" + url.QueryEscape(pw), "text/plain", "", url.PathEscape(pw), "Value"},
+		{"query secret, as sent and escaped again", none, "client_secret=" + url.QueryEscape(pw), "text/plain", "", url.QueryEscape(url.QueryEscape(pw)), "Value"},
+		{"form secret, %20 for space", none, "", "application/x-www-form-urlencoded", "a=1&refresh_token=" + url.QueryEscape(pw), strings.ReplaceAll(url.QueryEscape(pw), "+", "%20"), "Value"},
+		{"json secret, PHP-escaped", none, "", "application/json", `{"access_token":"pw \"Value\"/\u00e9<&>"}`, `pw \"Value\"\/\u00e9<&>`, "Value"},
+		{"json secret, Go-escaped", none, "", "application/json", `{"access_token":"pw \"Value\"/é<&>"}`, `pw \"Value\"/é\u003c\u0026\u003e`, "Value"},
+		{"json secret, HTML-escaped", none, "", "application/json", `{"access_token":"pw \"Value\"/é<&>"}`, `pw &#34;Value&#34;/é&lt;&amp;&gt;`, "Value"},
+		{"json secret as a form, PHP htmlspecialchars", none, "", "application/x-www-form-urlencoded", `{"password":"pw \"Value\"/é<&>"}`, `pw &quot;Value&quot;/é&lt;&amp;&gt;`, "Value"},
+		{"multipart secret", none, "", "multipart/form-data; boundary=B", "--B\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n" + pw + "\r\n--B--\r\n", pw, "Value"},
+		{"x-api-key, JSON-escaped", har.NameValue{Name: "X-Api-Key", Value: "key/Value/42"}, "", "text/plain", "", `key\/Value\/42`, "Value"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := echoEntry(tt.header, tt.query, tt.ct, tt.in, tt.echo)
+			if err := Entry(&e); err != nil {
+				t.Fatal(err)
+			}
+			enc, _ := json.Marshal(e)
+			if strings.Contains(string(enc), tt.secret) {
+				t.Errorf("%q survived: %s", tt.secret, enc)
+			}
+			if body, _ := e.Response.Body(); string(body) != "<p>you sent "+Mark+"</p>" || e.Response.Content.Size != int64(len(body)) {
+				t.Errorf("response body %q (size %d)", body, e.Response.Content.Size)
+			}
+		})
+	}
+}
+
+// TestEntryByValueMinLength: a secret shorter than MinSecretLen is redacted in its field but
+// not searched for elsewhere, so that a short password does not wipe the body's text.
+func TestEntryByValueMinLength(t *testing.T) {
+	tests := []struct {
+		password string
+		replaced bool
+	}{
+		{"a", false},
+		{"abcdefg", false}, // MinSecretLen-1
+		{"abcdefgh", true}, // MinSecretLen
+	}
+	for _, tt := range tests {
+		e := echoEntry(har.NameValue{Name: "X-None"}, "", "application/x-www-form-urlencoded", "user=jane&password="+tt.password, "a banana abcdefgh")
+		if err := Entry(&e); err != nil {
+			t.Fatal(err)
+		}
+		body, _ := e.Response.Body()
+		want := "<p>you sent a banana abcdefgh</p>"
+		if tt.replaced {
+			want = "<p>you sent a banana " + Mark + "</p>"
+		}
+		if string(body) != want {
+			t.Errorf("password %q: response body %q, want %q", tt.password, body, want)
+		}
+		if e.Request.PostData.Text != "user=jane&password="+Mark {
+			t.Errorf("password %q: request body %q", tt.password, e.Request.PostData.Text)
+		}
+	}
+}
+
+// TestEntryJSONAsFormParams: params a HAR writer parsed out of a JSON body sent as a form
+// hold the JSON in their names, and are dropped.
+func TestEntryJSONAsFormParams(t *testing.T) {
+	body := `{"user":"jane","password":"pw"}`
+	e := har.Entry{Request: &har.Request{URL: "https://cerb.example/login", PostData: &har.PostData{
+		MimeType: "application/x-www-form-urlencoded", Text: body, Params: []har.NameValue{{Name: body}}}}}
+	if err := Entry(&e); err != nil {
+		t.Fatal(err)
+	}
+	if p := e.Request.PostData; p.Text != `{"user":"jane","password":"REDACTED"}` || len(p.Params) != 0 {
+		t.Errorf("post data %+v", p)
 	}
 }
