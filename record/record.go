@@ -283,7 +283,8 @@ func (rec *Recorder) entry(out *http.Request, body []byte, resp *http.Response, 
 	if ct := out.Header.Get("Content-Type"); len(body) > 0 || ct != "" {
 		p := &har.PostData{MimeType: ct}
 		p.Text, p.Encoding = har.EncodeBody(body)
-		if strings.Contains(strings.ToLower(ct), "x-www-form-urlencoded") && p.Encoding == "" {
+		// A JSON body sent as a form has no params: they would hold the JSON in their names.
+		if strings.Contains(strings.ToLower(ct), "x-www-form-urlencoded") && p.Encoding == "" && !looksJSON(body) {
 			p.Params = paramList(p.Text)
 		}
 		hreq.PostData = p
@@ -309,6 +310,11 @@ func (rec *Recorder) entry(out *http.Request, body []byte, resp *http.Response, 
 		Response:        hresp,
 		Timings:         har.Timings{Blocked: -1, DNS: -1, Connect: -1, SSL: -1, Send: 0, Wait: ms(waited.Sub(start)), Receive: ms(done.Sub(waited))},
 	}
+}
+
+func looksJSON(b []byte) bool {
+	t := bytes.TrimLeft(b, " \t\r\n")
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
 }
 
 // headerList lists headers by name (Go does not keep the wire order), values in order.
