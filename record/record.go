@@ -35,9 +35,11 @@ type Config struct {
 	Checker *contract.Checker
 	// Log receives upstream errors and contract problems; nil discards them.
 	Log io.Writer
-	// MaxBody limits a request body (default 64 MiB); larger requests get 413 and are not
-	// forwarded.
-	MaxBody int64
+	// MaxBodyBytes is the most of one request or response body the recorder keeps in memory
+	// to record (default DefaultMaxBodyBytes). A larger body is still forwarded whole,
+	// streamed; the pair is recorded without that body's text, with its real size and a
+	// comment saying why, and the omission is logged.
+	MaxBodyBytes int64
 	// File names the HAR file in check results (default "recording").
 	File string
 	// UpstreamTimeout bounds one upstream exchange, from sending the request to the end of
@@ -51,6 +53,11 @@ type Config struct {
 // mails synchronously.
 const DefaultUpstreamTimeout = 2 * time.Minute
 
+// DefaultMaxBodyBytes is Config.MaxBodyBytes's default. Cerb's REST answers are JSON of
+// at most a few MiB; 16 MiB records them all while bounding what each request in flight
+// holds (twice the limit at most, request and response, plus the HAR encoding of a kept body).
+const DefaultMaxBodyBytes = 16 << 20
+
 // Recorder is the proxy: an http.Handler.
 type Recorder struct {
 	cfg     Config
@@ -58,6 +65,7 @@ type Recorder struct {
 	log     *log.Logger
 	flagged atomic.Int64
 	failed  atomic.Int64
+	omitted atomic.Int64
 }
 
 // New returns a recorder.
@@ -77,8 +85,8 @@ func New(cfg Config) (*Recorder, error) {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
-	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = 64 << 20
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	if cfg.File == "" {
 		cfg.File = "recording"
@@ -93,9 +101,13 @@ func New(cfg Config) (*Recorder, error) {
 // Flagged returns the number of recorded pairs the checker flagged.
 func (rec *Recorder) Flagged() int { return int(rec.flagged.Load()) }
 
-// Failed returns the number of requests that could not be recorded (upstream errors, bodies
-// too large, write errors).
+// Failed returns the number of requests that could not be recorded (upstream errors, client
+// errors, write errors).
 func (rec *Recorder) Failed() int { return int(rec.failed.Load()) }
+
+// Omitted returns the number of bodies, request or response, that were forwarded but not
+// recorded because they were over Config.MaxBodyBytes.
+func (rec *Recorder) Omitted() int { return int(rec.omitted.Load()) }
 
 // hopHeaders are meaningful for one connection only; RFC 9110 §7.6.1 says a proxy drops them.
 var hopHeaders = []string{"Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
@@ -115,18 +127,23 @@ func dropHopHeaders(h http.Header) {
 
 func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	start := time.Now()
-	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, rec.cfg.MaxBody))
-	if err != nil {
-		rec.failed.Add(1)
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			rec.log.Printf("%s %s: request body over %d bytes: not forwarded", req.Method, req.URL.Path, rec.cfg.MaxBody)
-			http.Error(w, "request body too large for the recorder", http.StatusRequestEntityTooLarge)
+	limit := rec.cfg.MaxBodyBytes
+	// A request body that fits the limit is read first and forwarded with its length, as it
+	// came; a larger one is streamed on, the part read first, and recorded without its text.
+	var body []byte
+	if req.ContentLength <= limit {
+		var err error
+		if body, err = io.ReadAll(io.LimitReader(req.Body, limit+1)); err != nil {
+			rec.failed.Add(1)
+			rec.log.Printf("%s %s: read request body: %v", req.Method, req.URL.Path, err)
+			http.Error(w, "cannot read request body", http.StatusBadRequest)
 			return
 		}
-		rec.log.Printf("%s %s: read request body: %v", req.Method, req.URL.Path, err)
-		http.Error(w, "cannot read request body", http.StatusBadRequest)
-		return
+	}
+	var streamed *countingReader
+	if req.ContentLength > limit || int64(len(body)) > limit {
+		streamed = &countingReader{r: io.MultiReader(bytes.NewReader(body), req.Body)}
+		body = nil
 	}
 
 	// The raw request target keeps the client's exact path and query encoding.
@@ -136,7 +153,11 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), rec.cfg.UpstreamTimeout)
 	defer cancel()
-	out, err := http.NewRequestWithContext(ctx, req.Method, rec.base+target, bytes.NewReader(body))
+	var outBody io.Reader = bytes.NewReader(body)
+	if streamed != nil {
+		outBody = streamed
+	}
+	out, err := http.NewRequestWithContext(ctx, req.Method, rec.base+target, outBody)
 	if err != nil {
 		rec.failed.Add(1)
 		rec.log.Printf("%s %s: bad request target: %v", req.Method, req.URL.Path, err)
@@ -148,9 +169,13 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if _, ok := out.Header["User-Agent"]; !ok {
 		out.Header["User-Agent"] = []string{""} // stop Go adding its own
 	}
-	out.ContentLength = int64(len(body))
-	if len(body) == 0 {
+	switch {
+	case streamed != nil:
+		out.ContentLength = req.ContentLength // -1, chunked, if the client sent no length
+	case len(body) == 0:
 		out.Body = http.NoBody
+	default:
+		out.ContentLength = int64(len(body))
 	}
 	out.Host = rec.cfg.Upstream.Host
 
@@ -158,6 +183,9 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if err != nil {
 		rec.failed.Add(1)
 		switch {
+		case streamed != nil && streamed.readErr() != nil:
+			rec.log.Printf("%s %s: read request body: %v (pair not recorded)", req.Method, req.URL.Path, streamed.readErr())
+			http.Error(w, "cannot read request body", http.StatusBadRequest)
 		case req.Context().Err() != nil: // nobody to answer
 			rec.log.Printf("%s %s: the client went away before the upstream answered (pair not recorded)", req.Method, req.URL.Path)
 		case ctx.Err() != nil:
@@ -178,9 +206,14 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	dropHopHeaders(h)
 	w.WriteHeader(resp.StatusCode)
-	var got bytes.Buffer
+	got := &capped{limit: limit}
+	if resp.ContentLength > limit {
+		got.over = true
+	} else if resp.ContentLength > 0 {
+		got.buf = make([]byte, 0, resp.ContentLength)
+	}
 	cw := &clientWriter{w: w}
-	if _, err := io.Copy(io.MultiWriter(&got, cw), resp.Body); err != nil {
+	if _, err := io.Copy(io.MultiWriter(got, cw), resp.Body); err != nil {
 		// The upstream broke off: there is no complete pair to record, and the client must
 		// see a broken response rather than a short one that looks whole.
 		rec.failed.Add(1)
@@ -196,7 +229,22 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	done := time.Now()
 
-	e := rec.entry(out, body, resp, got.Bytes(), start, waited, done)
+	reqBody := recBody{data: body, size: int64(len(body))}
+	if streamed != nil {
+		// The upstream may have answered before reading it all: the declared length is the size.
+		reqBody = recBody{size: max(streamed.n.Load(), req.ContentLength), omitted: true}
+	}
+	respBody := recBody{data: got.buf, size: got.n, omitted: got.over}
+	for _, b := range []struct {
+		what string
+		recBody
+	}{{"request", reqBody}, {"response", respBody}} {
+		if b.omitted {
+			rec.omitted.Add(1)
+			rec.log.Printf("%s %s: %s body of %d bytes is over the %d-byte recording limit: forwarded whole, recorded without its text", req.Method, req.URL.Path, b.what, b.size, limit)
+		}
+	}
+	e := rec.entry(out, reqBody, resp, respBody, start, waited, done)
 	if err := redact.Entry(&e); err != nil {
 		rec.failed.Add(1)
 		rec.log.Printf("%s %s: %v (pair not recorded)", req.Method, req.URL.Path, err)
@@ -209,8 +257,65 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	if rec.cfg.Checker != nil {
-		rec.check(req.Context(), i, e)
+		rec.check(req.Context(), i, e, reqBody.omitted, respBody.omitted)
 	}
+}
+
+// countingReader counts what is read through it and keeps the first error other than EOF.
+// The transport reads it in its own goroutine, which may outlive RoundTrip.
+type countingReader struct {
+	r   io.Reader
+	n   atomic.Int64
+	err atomic.Pointer[error]
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	if err != nil && err != io.EOF {
+		c.err.CompareAndSwap(nil, &err)
+	}
+	return n, err
+}
+
+func (c *countingReader) readErr() error {
+	if p := c.err.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// capped keeps what is written to it up to limit bytes; past that it drops what it kept and
+// only counts, so that a body of any size costs at most limit bytes of memory.
+type capped struct {
+	limit int64
+	buf   []byte
+	n     int64
+	over  bool
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	if !c.over {
+		if c.n > c.limit {
+			c.over, c.buf = true, nil
+		} else {
+			c.buf = append(c.buf, p...)
+		}
+	}
+	return len(p), nil
+}
+
+// recBody is a request or response body as recorded: its bytes, or only its size when it
+// was over the limit.
+type recBody struct {
+	data    []byte
+	size    int64
+	omitted bool
+}
+
+func (b recBody) note(what string, limit int64) string {
+	return fmt.Sprintf("%s body not recorded: %d bytes, over the recording limit of %d bytes (record --max-body)", what, b.size, limit)
 }
 
 // clientWriter forwards to the client until a write fails, then drops the rest: a client
@@ -227,7 +332,16 @@ func (c *clientWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (rec *Recorder) check(ctx context.Context, i int, e har.Entry) {
+func (rec *Recorder) check(ctx context.Context, i int, e har.Entry, reqOmitted, respOmitted bool) {
+	if reqOmitted {
+		rec.log.Printf("entry %d %s %s: not checked: the request body was not recorded", i, e.Request.Method, e.Request.URL)
+		return
+	}
+	if respOmitted {
+		// Without its body the response would be flagged for it: check the request alone.
+		rec.log.Printf("entry %d %s %s: response not checked: its body was not recorded", i, e.Request.Method, e.Request.URL)
+		e.Response = nil
+	}
 	// The client may have gone; the verdict is still wanted.
 	r := rec.cfg.Checker.CheckEntry(context.WithoutCancel(ctx), rec.cfg.File, i, e)
 	if r.Err == nil && r.OK() {
@@ -259,16 +373,19 @@ func (rec *Recorder) check(ctx context.Context, i int, e har.Entry) {
 	rec.log.Printf("entry %d %s %s %s%s:\n    %s", i, op, e.Request.Method, path, status, strings.Join(lines, "\n    "))
 }
 
-func (rec *Recorder) entry(out *http.Request, body []byte, resp *http.Response, rbody []byte, start, waited, done time.Time) har.Entry {
+func (rec *Recorder) entry(out *http.Request, body recBody, resp *http.Response, rbody recBody, start, waited, done time.Time) har.Entry {
 	reqHeaders := []har.NameValue{{Name: "Host", Value: out.Host}}
 	sent := out.Header.Clone()
 	if _, ok := sent["User-Agent"]; ok && sent.Get("User-Agent") == "" {
 		delete(sent, "User-Agent") // not sent
 	}
-	if len(body) > 0 || sent.Get("Content-Length") != "" {
-		sent.Set("Content-Length", fmt.Sprint(len(body)))
+	if out.ContentLength > 0 || sent.Get("Content-Length") != "" && out.ContentLength == 0 {
+		sent.Set("Content-Length", fmt.Sprint(out.ContentLength))
+	} else {
+		sent.Del("Content-Length") // streamed, chunked
 	}
 	reqHeaders = append(reqHeaders, headerList(sent)...)
+	var notes []string
 
 	hreq := &har.Request{
 		Method:      out.Method,
@@ -278,32 +395,44 @@ func (rec *Recorder) entry(out *http.Request, body []byte, resp *http.Response, 
 		Headers:     reqHeaders,
 		QueryString: paramList(out.URL.RawQuery),
 		HeadersSize: -1,
-		BodySize:    int64(len(body)),
+		BodySize:    body.size,
 	}
-	if ct := out.Header.Get("Content-Type"); len(body) > 0 || ct != "" {
+	if ct := out.Header.Get("Content-Type"); body.size > 0 || ct != "" {
 		p := &har.PostData{MimeType: ct}
-		p.Text, p.Encoding = har.EncodeBody(body)
+		if body.omitted {
+			p.Comment = body.note("request", rec.cfg.MaxBodyBytes)
+			notes = append(notes, p.Comment)
+		} else {
+			p.Text, p.Encoding = har.EncodeBody(body.data)
+		}
 		// A JSON body sent as a form has no params: they would hold the JSON in their names.
-		if strings.Contains(strings.ToLower(ct), "x-www-form-urlencoded") && p.Encoding == "" && !looksJSON(body) {
+		if strings.Contains(strings.ToLower(ct), "x-www-form-urlencoded") && p.Text != "" && p.Encoding == "" && !looksJSON(body.data) {
 			p.Params = paramList(p.Text)
 		}
 		hreq.PostData = p
 	}
 	_, statusText, _ := strings.Cut(resp.Status, " ")
-	text, enc := har.EncodeBody(rbody)
+	content := har.Content{Size: rbody.size, MimeType: resp.Header.Get("Content-Type")}
+	if rbody.omitted {
+		content.Comment = rbody.note("response", rec.cfg.MaxBodyBytes)
+		notes = append(notes, content.Comment)
+	} else {
+		content.Text, content.Encoding = har.EncodeBody(rbody.data)
+	}
 	hresp := &har.Response{
 		Status:      resp.StatusCode,
 		StatusText:  statusText,
 		HTTPVersion: resp.Proto,
 		Cookies:     cookieList(resp.Cookies()),
 		Headers:     headerList(resp.Header),
-		Content:     har.Content{Size: int64(len(rbody)), MimeType: resp.Header.Get("Content-Type"), Text: text, Encoding: enc},
+		Content:     content,
 		RedirectURL: resp.Header.Get("Location"),
 		HeadersSize: -1,
-		BodySize:    int64(len(rbody)),
+		BodySize:    rbody.size,
 	}
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	return har.Entry{
+		Comment:         strings.Join(notes, "; "),
 		StartedDateTime: start.UTC().Format(time.RFC3339Nano),
 		Time:            ms(done.Sub(start)),
 		Request:         hreq,

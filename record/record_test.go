@@ -150,7 +150,7 @@ func (h handledProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.rec.ServeHTTP(w, r)
 }
 
-func newProxy(t *testing.T, up http.Handler, check bool) (proxy *httptest.Server, w *har.Writer, rec *Recorder, path string, logs *syncBuffer, handled <-chan struct{}) {
+func newProxy(t *testing.T, up http.Handler, check bool, opts ...func(*Config)) (proxy *httptest.Server, w *har.Writer, rec *Recorder, path string, logs *syncBuffer, handled <-chan struct{}) {
 	t.Helper()
 	upSrv := httptest.NewServer(up)
 	t.Cleanup(upSrv.Close)
@@ -171,6 +171,9 @@ func newProxy(t *testing.T, up http.Handler, check bool) (proxy *httptest.Server
 		if cfg.Checker, err = contract.NewChecker(context.Background()); err != nil {
 			t.Fatal(err)
 		}
+	}
+	for _, o := range opts {
+		o(&cfg)
 	}
 	rec, err = New(cfg)
 	if err != nil {
