@@ -6,10 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -18,7 +21,7 @@ import (
 	"github.com/cerb-openapi/cerb-openapi/record"
 )
 
-const recordUsage = `usage: cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force] [--upstream-timeout D]
+const recordUsage = `usage: cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force] [--upstream-timeout D] [--max-body SIZE]
 
 Runs a reverse proxy on ADDR (default 127.0.0.1:8089) that forwards every request to
 the Cerb at URL unchanged and appends each request/response pair, with credentials
@@ -27,6 +30,10 @@ SIGTERM: requests in flight are finished and recorded first.
 --check checks each pair against the OpenAPI document and logs problems to stderr.
 --upstream-timeout (default 2m) bounds each upstream exchange; past it the client gets
 504 Gateway Timeout and the pair is not recorded.
+--max-body (default 16MiB; a byte count, or with KiB, MiB or GiB) is the most of one
+request or response body held in memory and recorded. A larger body is still passed
+through whole, streamed; its pair is recorded with the body's size and a comment in place
+of its text, and a line on stderr says so.
 Exit status: 0 stopped cleanly, 1 --check flagged a pair or a request could not be
 recorded, 2 bad usage or the proxy could not start.
 `
@@ -43,6 +50,8 @@ func recordCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	force := fset.Bool("force", false, "overwrite FILE.har if it exists")
 	grace := fset.Duration("grace", 30*time.Second, "on stop, how long to wait for requests in flight")
 	upTimeout := fset.Duration("upstream-timeout", record.DefaultUpstreamTimeout, "how long one upstream exchange may take, response body included")
+	maxBody := byteSize(record.DefaultMaxBodyBytes)
+	fset.Var(&maxBody, "max-body", "most of one request or response body held in memory and recorded (bytes, or with KiB, MiB, GiB); larger bodies pass through but are recorded without their text")
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -84,7 +93,7 @@ func recordCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "cerbcontract record: %v\n", err)
 		return exitUsage
 	}
-	rec, err := record.New(record.Config{Upstream: u, Writer: w, Checker: checker, Log: stderr, File: *out, UpstreamTimeout: *upTimeout})
+	rec, err := record.New(record.Config{Upstream: u, Writer: w, Checker: checker, Log: stderr, File: *out, UpstreamTimeout: *upTimeout, MaxBodyBytes: int64(maxBody)})
 	if err != nil {
 		fmt.Fprintf(stderr, "cerbcontract record: %v\n", err)
 		return exitUsage
@@ -112,6 +121,9 @@ func recordCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		code = exitMismatch
 	}
 	summary := fmt.Sprintf("%d pairs recorded to %s", w.Len(), *out)
+	if n := rec.Omitted(); n > 0 {
+		summary += fmt.Sprintf(", %d bodies over --max-body %v recorded without their text", n, maxBody)
+	}
 	if rec.Failed() > 0 {
 		summary += fmt.Sprintf(", %d requests not recorded", rec.Failed())
 		code = exitMismatch
@@ -124,4 +136,40 @@ func recordCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	fmt.Fprintf(stderr, "cerbcontract record: %s\n", summary)
 	return code
+}
+
+// byteSize is a flag holding a positive byte count: a number, or one with a binary unit
+// (KiB, MiB, GiB; K, M, G, KB, MB and GB are read as the same, case aside).
+type byteSize int64
+
+var sizeUnits = map[string]int64{"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10,
+	"m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20, "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
+
+func (b *byteSize) Set(s string) error {
+	t := strings.TrimSpace(s)
+	i := len(t) - len(strings.TrimLeft(t, "0123456789"))
+	unit, ok := sizeUnits[strings.ToLower(strings.TrimSpace(t[i:]))]
+	n, err := strconv.ParseInt(t[:i], 10, 64)
+	switch {
+	case i == 0 || !ok:
+		return fmt.Errorf("%q is not a size: want a number of bytes, or one with KiB, MiB or GiB", s)
+	case err != nil || n > math.MaxInt64/unit:
+		return fmt.Errorf("%q is too large", s)
+	case n == 0:
+		return fmt.Errorf("%q: the size must be above 0", s)
+	}
+	*b = byteSize(n * unit)
+	return nil
+}
+
+func (b byteSize) String() string {
+	for _, u := range []struct {
+		name string
+		n    int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if int64(b) >= u.n && int64(b)%u.n == 0 {
+			return fmt.Sprintf("%d%s", int64(b)/u.n, u.name)
+		}
+	}
+	return strconv.FormatInt(int64(b), 10)
 }
