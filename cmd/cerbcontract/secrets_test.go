@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,6 +41,7 @@ const (
 	sAccessFrag   = "plantAccessFrag0Hj4"
 	sClientToken  = "plantApiClientTok1Mn7"
 	sLegacySecret = "plantLegacySecret5Qw"
+	sPasswordJSON = "plantPasswordJF3Sx" // in a JSON body sent with a form Content-Type
 	// JWT-shaped strings: in a header, a form value, a JSON body and an HTML page.
 	sJWTHeader = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJoZWFkZXIifQ.c2lnSGVhZGVyUGxhbnQx"
 	sJWTForm   = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmb3JtIn0.c2lnRm9ybVBsYW50Mg"
@@ -48,7 +51,7 @@ const (
 
 var planted = []string{sBearer, sCerbSig, sCookieReq, sCookieReq2, sCookieResp, sSecretQuery, sAccessQuery,
 	sSecretForm, sRefreshForm, sAccessJSON, sSecretJSON, sRefreshJSON, sAccessResp, sRefreshResp, sAccessFrag,
-	sClientToken, sLegacySecret, sJWTHeader, sJWTForm, sJWTResp, sJWTPage,
+	sClientToken, sLegacySecret, sPasswordJSON, sJWTHeader, sJWTForm, sJWTResp, sJWTPage,
 	"c2lnSGVhZGVyUGxhbnQx", "c2lnRm9ybVBsYW50Mg", "c2lnUmVzcFBsYW50Mw", "c2lnUGFnZVBsYW50NA"}
 
 // TestSecretsEndToEnd plants tokens, Cerb-Auth values, cookies and OAuth secrets in the
@@ -80,6 +83,16 @@ func TestSecretsEndToEnd(t *testing.T) {
 		case r.URL.Path == "/oauth/authorize":
 			w.Header().Set("Location", "https://app.example/cb#access_token="+sAccessFrag+"&token_type=Bearer")
 			w.WriteHeader(http.StatusFound)
+		case r.Header.Get("X-Echo-Request") != "":
+			// A debug page that prints the request it got: headers in its own headers,
+			// everything in the body, escaped for HTML and URL-encoded.
+			w.Header().Set("X-Echo-Authorization", r.Header.Get("Authorization"))
+			w.Header().Set("X-Echo-Cookie", r.Header.Get("Cookie"))
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintf(w, "<pre>%s\n%s\n%s\n%s</pre><a href=\"/retry?%s\">retry</a>",
+				html.EscapeString(r.RequestURI), html.EscapeString(fmt.Sprint(r.Header)), html.EscapeString(string(body)),
+				html.EscapeString(r.URL.Query().Get("client_secret")), url.QueryEscape(string(body)))
 		case r.Header.Get("X-Echo-Page") != "":
 			// A proxy error page that echoes a JWT (not the caller's credentials).
 			w.Header().Set("Content-Type", "text/html")
@@ -134,6 +147,12 @@ func TestSecretsEndToEnd(t *testing.T) {
 	// The OAuth token endpoint: secrets in the form and in the JSON answer.
 	send("POST", "/oauth/access_token", "application/x-www-form-urlencoded",
 		"grant_type=refresh_token&client_id=app&client_secret="+sSecretForm+"&refresh_token="+sRefreshForm, nil)
+	// A server that echoes the request back: every credential comes back in the answer.
+	send("POST", "/rest/tickets/compose.json?client_secret="+sSecretQuery, "application/x-www-form-urlencoded",
+		"group_id=1&client_secret="+sSecretForm+"&refresh_token="+sRefreshForm,
+		map[string]string{"Authorization": "Bearer " + sBearer, "Cookie": "Devblocks=" + sCookieReq, "X-Echo-Request": "1"})
+	send("POST", "/oauth/login", "application/x-www-form-urlencoded", `{"username":"jane","password":"`+sPasswordJSON+`"}`,
+		map[string]string{"X-Echo-Request": "1"})
 	// The authorize redirect: a token in the Location fragment.
 	send("GET", "/oauth/authorize?response_type=token&client_id=app", "", "", map[string]string{"Cookie": "Devblocks=" + sCookieReq})
 
@@ -169,7 +188,7 @@ func TestSecretsEndToEnd(t *testing.T) {
 	}
 
 	code := rec.stop(t)
-	if code != exitMismatch || !strings.Contains(recStderr.String(), "12 pairs recorded") {
+	if code != exitMismatch || !strings.Contains(recStderr.String(), "14 pairs recorded") {
 		t.Errorf("record: exit %d\n%s", code, recStderr.String())
 	}
 	mu.Lock()
@@ -190,7 +209,7 @@ func TestSecretsEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	l, err := har.ReadAll(bytes.NewReader(data), out)
-	if err != nil || len(l.Entries) != 12 {
+	if err != nil || len(l.Entries) != 14 {
 		t.Fatalf("recording: %d entries, %v", len(l.Entries), err)
 	}
 	places := map[string]string{"the HAR file": string(data), "record's stderr": recStderr.String(), "record's stdout": recStdout.String()}
