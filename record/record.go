@@ -128,6 +128,7 @@ func dropHopHeaders(h http.Header) {
 func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	start := time.Now()
 	limit := rec.cfg.MaxBodyBytes
+	path := redact.String(req.URL.Path) // for the log: a path can carry a token
 	// A request body that fits the limit is read first and forwarded with its length, as it
 	// came; a larger one is streamed on, the part read first, and recorded without its text.
 	var body []byte
@@ -135,7 +136,7 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		var err error
 		if body, err = io.ReadAll(io.LimitReader(req.Body, limit+1)); err != nil {
 			rec.failed.Add(1)
-			rec.log.Printf("%s %s: read request body: %v", req.Method, req.URL.Path, err)
+			rec.log.Printf("%s %s: read request body: %v", req.Method, path, err)
 			http.Error(w, "cannot read request body", http.StatusBadRequest)
 			return
 		}
@@ -160,7 +161,7 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	out, err := http.NewRequestWithContext(ctx, req.Method, rec.base+target, outBody)
 	if err != nil {
 		rec.failed.Add(1)
-		rec.log.Printf("%s %s: bad request target: %v", req.Method, req.URL.Path, err)
+		rec.log.Printf("%s %s: bad request target: %v", req.Method, path, err)
 		http.Error(w, "bad request target", http.StatusBadRequest)
 		return
 	}
@@ -184,15 +185,15 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		rec.failed.Add(1)
 		switch {
 		case streamed != nil && streamed.readErr() != nil:
-			rec.log.Printf("%s %s: read request body: %v (pair not recorded)", req.Method, req.URL.Path, streamed.readErr())
+			rec.log.Printf("%s %s: read request body: %v (pair not recorded)", req.Method, path, streamed.readErr())
 			http.Error(w, "cannot read request body", http.StatusBadRequest)
 		case req.Context().Err() != nil: // nobody to answer
-			rec.log.Printf("%s %s: the client went away before the upstream answered (pair not recorded)", req.Method, req.URL.Path)
+			rec.log.Printf("%s %s: the client went away before the upstream answered (pair not recorded)", req.Method, path)
 		case ctx.Err() != nil:
-			rec.log.Printf("%s %s: upstream: no response within %v (pair not recorded)", req.Method, req.URL.Path, rec.cfg.UpstreamTimeout)
+			rec.log.Printf("%s %s: upstream: no response within %v (pair not recorded)", req.Method, path, rec.cfg.UpstreamTimeout)
 			http.Error(w, fmt.Sprintf("upstream did not answer within %v", rec.cfg.UpstreamTimeout), http.StatusGatewayTimeout)
 		default:
-			rec.log.Printf("%s %s: upstream: %v (pair not recorded)", req.Method, req.URL.Path, err)
+			rec.log.Printf("%s %s: upstream: %v (pair not recorded)", req.Method, path, err)
 			http.Error(w, "upstream request failed", http.StatusBadGateway)
 		}
 		return
@@ -219,11 +220,11 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		rec.failed.Add(1)
 		switch {
 		case req.Context().Err() != nil:
-			rec.log.Printf("%s %s: the client went away during the response: %v (pair not recorded)", req.Method, req.URL.Path, err)
+			rec.log.Printf("%s %s: the client went away during the response: %v (pair not recorded)", req.Method, path, err)
 		case ctx.Err() != nil:
-			rec.log.Printf("%s %s: upstream body not complete within %v (pair not recorded)", req.Method, req.URL.Path, rec.cfg.UpstreamTimeout)
+			rec.log.Printf("%s %s: upstream body not complete within %v (pair not recorded)", req.Method, path, rec.cfg.UpstreamTimeout)
 		default:
-			rec.log.Printf("%s %s: upstream body: %v (pair not recorded)", req.Method, req.URL.Path, err)
+			rec.log.Printf("%s %s: upstream body: %v (pair not recorded)", req.Method, path, err)
 		}
 		panic(http.ErrAbortHandler)
 	}
@@ -241,19 +242,19 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}{{"request", reqBody}, {"response", respBody}} {
 		if b.omitted {
 			rec.omitted.Add(1)
-			rec.log.Printf("%s %s: %s body of %d bytes is over the %d-byte recording limit: forwarded whole, recorded without its text", req.Method, req.URL.Path, b.what, b.size, limit)
+			rec.log.Printf("%s %s: %s body of %d bytes is over the %d-byte recording limit: forwarded whole, recorded without its text", req.Method, path, b.what, b.size, limit)
 		}
 	}
 	e := rec.entry(out, reqBody, resp, respBody, start, waited, done)
 	if err := redact.Entry(&e); err != nil {
 		rec.failed.Add(1)
-		rec.log.Printf("%s %s: %v (pair not recorded)", req.Method, req.URL.Path, err)
+		rec.log.Printf("%s %s: %v (pair not recorded)", req.Method, path, err)
 		return
 	}
 	i, err := rec.cfg.Writer.Append(e)
 	if err != nil {
 		rec.failed.Add(1)
-		rec.log.Printf("%s %s: %v (pair not recorded)", req.Method, req.URL.Path, err)
+		rec.log.Printf("%s %s: %v (pair not recorded)", req.Method, path, err)
 		return
 	}
 	if rec.cfg.Checker != nil {

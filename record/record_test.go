@@ -412,9 +412,12 @@ func TestRecordUpstreamDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	rr := httptest.NewRecorder()
-	rec.ServeHTTP(rr, httptest.NewRequest("POST", "/rest/tickets/compose.json", strings.NewReader("a=1")))
+	rec.ServeHTTP(rr, httptest.NewRequest("POST", "/oauth/cb/"+jwtFor(1)+"/x", strings.NewReader("a=1")))
 	if rr.Code != http.StatusBadGateway || w.Len() != 0 || rec.Failed() != 1 || !strings.Contains(logs.String(), "upstream") {
 		t.Errorf("code %d, %d entries, log %q", rr.Code, w.Len(), logs)
+	}
+	if strings.Contains(logs.String(), "c2lnbmF0dXJl") { // the token in the path
+		t.Errorf("log holds the token: %q", logs)
 	}
 }
 
