@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -156,6 +157,9 @@ func (s secrets) body(b []byte) {
 	}
 	text := string(b)
 	s.shaped(text)
+	if !hasFieldName(b) { // nothing more to find, and the matchers below are slow on megabytes
+		return
+	}
 	s.form(text)
 	for _, m := range jsonRE.FindAllStringSubmatch(text, -1) {
 		s.add(m[2])
@@ -167,6 +171,23 @@ func (s secrets) body(b []byte) {
 	for _, m := range multipartRE.FindAllStringSubmatch(text, -1) {
 		s.add(m[2])
 	}
+}
+
+// hasFieldName reports whether a secret field name occurs in b, in any case.
+func hasFieldName(b []byte) bool {
+	lower := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	for _, n := range secretFieldNames {
+		if bytes.Contains(lower, []byte(n)) {
+			return true
+		}
+	}
+	return false
 }
 
 // shaped adds JWT- and Defuse-shaped strings.
