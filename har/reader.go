@@ -38,11 +38,19 @@ var ErrTruncated = errors.New("file ends early (truncated HAR)")
 // Reader streams the entries of one HAR file.
 type Reader struct {
 	name  string
+	br    *bufio.Reader
 	dec   *json.Decoder
 	log   Log
 	index int
 	state int   // 0 before entries, 1 in entries, 2 done
 	bom   int64 // bytes of a skipped byte order mark, for offsets
+	// base is added to dec.InputOffset() for file offsets: bom, or, once the decoder has
+	// been restarted after the fast scanner (slowFrom), where the new decoder starts.
+	base int64
+	// fast: the entries are being delimited by scan rather than by dec (see NextRaw).
+	fast *fastScan
+	// noFast keeps the fast scanner off (tests compare the two).
+	noFast bool
 }
 
 // NewReader returns a reader over r; name is used in error messages.
@@ -54,7 +62,7 @@ func NewReader(r io.Reader, name string) *Reader {
 		br.Discard(3)
 		bom = 3
 	}
-	return &Reader{name: name, dec: json.NewDecoder(br), bom: bom}
+	return &Reader{name: name, br: br, dec: json.NewDecoder(br), bom: bom, base: bom}
 }
 
 // Log returns the log's metadata read so far (version, creator, comment).
@@ -73,7 +81,7 @@ func (r *Reader) fail(err error) error {
 		idx = r.index
 	}
 	r.state = 2
-	return &SyntaxError{File: r.name, Entry: idx, Offset: r.bom + r.dec.InputOffset(), Err: err}
+	return &SyntaxError{File: r.name, Entry: idx, Offset: r.base + r.dec.InputOffset(), Err: err}
 }
 
 func (r *Reader) expectDelim(want json.Delim, what string) error {
@@ -194,6 +202,17 @@ func (r *Reader) NextRaw() (RawEntry, error) {
 			return RawEntry{}, r.fail(err)
 		}
 		r.state = 1
+		// From here on the entries are delimited by the fast scanner, which reads what the
+		// decoder has buffered and then the file.
+		if !r.noFast {
+			r.fast = &fastScan{src: io.MultiReader(r.dec.Buffered(), r.br), off: r.base + r.dec.InputOffset()}
+		}
+	}
+	if r.fast != nil {
+		re, err := r.nextFast()
+		if err != errSlow {
+			return re, err
+		}
 	}
 	if !r.dec.More() {
 		// Closing ']' of entries; the rest of the log is not needed.
@@ -210,7 +229,7 @@ func (r *Reader) NextRaw() (RawEntry, error) {
 	if err := r.dec.Decode(&raw); err != nil {
 		return RawEntry{}, r.fail(err)
 	}
-	re := RawEntry{File: r.name, Index: r.index, Data: raw, Offset: r.bom + r.dec.InputOffset() - int64(len(raw))}
+	re := RawEntry{File: r.name, Index: r.index, Data: raw, Offset: r.base + r.dec.InputOffset() - int64(len(raw))}
 	r.index++
 	return re, nil
 }
