@@ -20,7 +20,7 @@ export const compose: ComposeTicketForm = {
   "file_id[]": [1, 2],
   status: 2,
   send_at: "@1795783602",
-  custom_5: "High",
+  custom_4: "High",
   custom_7: ["a", "b"],
 };
 

@@ -16,7 +16,7 @@ export const compose: Schemas["ComposeTicketForm"] = {
   reopen_at: "+2 hours",
   content_format: "markdown",
   dont_send: 0,
-  custom_5: "High",
+  custom_4: "High",
   custom_7: ["a", "b"],
 };
 
@@ -26,7 +26,7 @@ export const reply: Schemas["ReplyToTicketForm"] = {
   status: 1,
   owner_id: 0,
   is_forward: 1,
-  custom_5: "Low",
+  custom_4: "Low",
 };
 
 // @ts-expect-error compose requires subject.
@@ -38,8 +38,11 @@ export const replyWithoutMessage: Schemas["ReplyToTicketForm"] = { content: "x" 
 // @ts-expect-error a misspelled field is not a custom field: custom_<id> keys only.
 export const misspelled: Schemas["ComposeTicketForm"] = { group_id: 1, subject: "x", content: "y", subjet: "z" };
 
-// @ts-expect-error status is 0..3.
+// @ts-expect-error status is 0..2.
 export const badStatus: Schemas["ReplyToTicketForm"] = { message_id: 1, content: "x", status: 7 };
+
+// @ts-expect-error status 3 (deleted) is not a request value since 2.0.0: Cerb ignores it.
+export const deletedStatus: Schemas["ReplyToTicketForm"] = { message_id: 1, content: "x", status: 3 };
 
 // The request body and query of both operations, as paths and operations expose them.
 type ComposeBody = NonNullable<paths["/tickets/compose.json"]["post"]["requestBody"]>["content"]["application/x-www-form-urlencoded"];
