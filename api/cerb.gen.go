@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/cerb-openapi/cerb-openapi/internal/phpform"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -322,7 +323,6 @@ func (e TicketStatusID) Valid() bool {
 // Defines values for TicketStatusCode.
 const (
 	TicketStatusCodeClosed  TicketStatusCode = 2
-	TicketStatusCodeDeleted TicketStatusCode = 3
 	TicketStatusCodeOpen    TicketStatusCode = 0
 	TicketStatusCodeWaiting TicketStatusCode = 1
 )
@@ -331,8 +331,6 @@ const (
 func (e TicketStatusCode) Valid() bool {
 	switch e {
 	case TicketStatusCodeClosed:
-		return true
-	case TicketStatusCodeDeleted:
 		return true
 	case TicketStatusCodeOpen:
 		return true
@@ -476,7 +474,7 @@ type ComposeTicketForm struct {
 	// ShowMetaField The same as the `show_meta` query parameter.
 	ShowMetaField *Flag `json:"show_meta,omitempty"`
 
-	// Status 0 = open (default), 1 = waiting, 2 = closed. 3 (deleted) is ignored by compose and gives an open ticket.
+	// Status 0 = open (default), 1 = waiting, 2 = closed. Cerb 10.4.10 accepts 3 (deleted) and ignores it: the ticket is open. It is not allowed here.
 	Status *TicketStatusCode `json:"status,omitempty"`
 
 	// Subject The ticket subject. Empty or absent gives `The 'subject' parameter is required`.
@@ -502,10 +500,22 @@ type ComposeTicketResult struct {
 type ContentFormat string
 
 // CustomFieldValue A ticket custom field, sent as a top-level form field `custom_<field id>` (for example
-// `custom_5=High`), or `custom_<field id>[]` repeated for multi-value fields (multiple
+// `custom_4=High`), or `custom_<field id>[]` repeated for multi-value fields (multiple
 // checkboxes). Read from the form body only, never from the query string. The server
 // never validates custom-field values: an invalid number, date or picklist option is
 // dropped silently and an unknown field id is ignored.
+//
+// **Multi-value fields change by delta**, in the order sent (Cerb 10.4.10, compose and
+// reply alike): each value is **added** to the values already stored, and a value with a
+// leading `-` **removes** that value. So on reply, with `billing, bug` stored,
+// `custom_7[]=feature` gives `billing, bug, feature` and `custom_7[]=-bug` gives
+// `billing`; to **replace** the values, remove each stored one, then add the new ones:
+// `custom_7[]=-billing&custom_7[]=-bug&custom_7[]=feature` gives `feature`. Values are
+// applied one after the other (`bug` then `-bug` leaves it unset). A leading `+` is
+// stripped, and a value that is not one of the field's options is skipped. An empty
+// list cannot be sent in a form, and an empty value (`custom_7[]=`) changes nothing, so
+// removing every stored value is the only way to clear the field. A single-value field
+// is replaced by the value sent; on reply an empty value (`custom_1=`) clears it.
 //
 // Example: High
 type CustomFieldValue struct {
@@ -651,7 +661,8 @@ type RecordID = int64
 
 // ReplyToTicketForm The form fields of reply. Required, as the server enforces them: `message_id`,
 // `content`. Custom fields are extra keys `custom_<id>` / `custom_<id>[]` (see
-// `CustomFieldValue`).
+// `CustomFieldValue`): on a multi-value field the values sent are **added** to the
+// stored ones, and `-<value>` removes one.
 //
 // Example: {"content":"A minimal reply.","message_id":56,"status":1}
 type ReplyToTicketForm struct {
@@ -727,7 +738,7 @@ type ReplyToTicketForm struct {
 	// ShowMetaField The same as the `show_meta` query parameter.
 	ShowMetaField *Flag `json:"show_meta,omitempty"`
 
-	// Status The ticket status after the reply. **Absent means 0: a reply without `status` reopens a waiting or closed ticket.** Send the current status to keep it.
+	// Status The ticket status after the reply. **Absent means 0: a reply without `status` reopens a waiting or closed ticket.** Send the current status to keep it. Cerb 10.4.10 accepts 3 (deleted) and ignores it: the status stays as it was (the ticket is not deleted). It is not allowed here.
 	Status *TicketStatusCode `json:"status,omitempty"`
 
 	// Subject Renames the ticket.
@@ -965,9 +976,12 @@ type TicketStatusText string
 // TicketStatusID The status as a number (0 open, 1 waiting, 2 closed, 3 deleted).
 type TicketStatusID int
 
-// TicketStatusCode 0 = open, 1 = waiting, 2 = closed, 3 = deleted. On compose, 3 is ignored (the ticket is
-// open). The server silently treats values outside 0–3 and non-numbers as "no change"
-// or 0 (open); this document rejects them.
+// TicketStatusCode 0 = open, 1 = waiting, 2 = closed. **3 (deleted) is not a request value**: Cerb 10.4.10
+// accepts it without an error and ignores it (compose gives an open ticket; reply leaves
+// the status as it was, so an open ticket stays open), so this document rejects it, as
+// it rejects the other values the server silently treats as "no change" or 0 (open):
+// numbers outside 0–2 and non-numbers. A ticket is never deleted through these
+// operations.
 //
 // Example: 1
 type TicketStatusCode int
@@ -3000,8 +3014,8 @@ type HttpRequestDoer interface {
 	Do(req *http.Request) (*http.Response, error)
 }
 
-// GeneratedClient which conforms to the OpenAPI3 specification for this service.
-type GeneratedClient struct {
+// Client which conforms to the OpenAPI3 specification for this service.
+type Client struct {
 	// The endpoint of the server conforming to this interface, with scheme,
 	// https://api.deepmap.com for example. This can contain a path relative
 	// to the server, such as https://api.deepmap.com/dev-test, and all the
@@ -3018,12 +3032,12 @@ type GeneratedClient struct {
 }
 
 // ClientOption allows setting custom parameters during construction
-type ClientOption func(*GeneratedClient) error
+type ClientOption func(*Client) error
 
-// Creates a new GeneratedClient, with reasonable defaults
-func NewClient(server string, opts ...ClientOption) (*GeneratedClient, error) {
+// Creates a new Client, with reasonable defaults
+func NewClient(server string, opts ...ClientOption) (*Client, error) {
 	// create a client with sane default values
-	client := GeneratedClient{
+	client := Client{
 		Server: server,
 	}
 	// mutate client and add all optional params
@@ -3046,7 +3060,7 @@ func NewClient(server string, opts ...ClientOption) (*GeneratedClient, error) {
 // WithHTTPClient allows overriding the default Doer, which is
 // automatically created using http.Client. This is useful for tests.
 func WithHTTPClient(doer HttpRequestDoer) ClientOption {
-	return func(c *GeneratedClient) error {
+	return func(c *Client) error {
 		c.Client = doer
 		return nil
 	}
@@ -3055,7 +3069,7 @@ func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 // WithRequestEditorFn allows setting up a callback function, which will be
 // called right before sending the request. This can be used to mutate the request.
 func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
-	return func(c *GeneratedClient) error {
+	return func(c *Client) error {
 		c.RequestEditors = append(c.RequestEditors, fn)
 		return nil
 	}
@@ -3170,7 +3184,7 @@ type ClientInterface interface {
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /tickets/compose.json (the `ComposeTicket` operationId).
-func (c *GeneratedClient) ComposeTicketWithBody(ctx context.Context, params *ComposeTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ComposeTicketWithBody(ctx context.Context, params *ComposeTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewComposeTicketRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3201,7 +3215,7 @@ func (c *GeneratedClient) ComposeTicketWithBody(ctx context.Context, params *Com
 // Takes a body of the `application/x-www-form-urlencoded` content type.
 //
 // Corresponds with POST /tickets/compose.json (the `ComposeTicket` operationId).
-func (c *GeneratedClient) ComposeTicketWithFormdataBody(ctx context.Context, params *ComposeTicketParams, body ComposeTicketFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ComposeTicketWithFormdataBody(ctx context.Context, params *ComposeTicketParams, body ComposeTicketFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewComposeTicketRequestWithFormdataBody(c.Server, params, body)
 	if err != nil {
 		return nil, err
@@ -3233,7 +3247,7 @@ func (c *GeneratedClient) ComposeTicketWithFormdataBody(ctx context.Context, par
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /tickets/reply.json (the `ReplyToTicket` operationId).
-func (c *GeneratedClient) ReplyToTicketWithBody(ctx context.Context, params *ReplyToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReplyToTicketWithBody(ctx context.Context, params *ReplyToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplyToTicketRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3265,7 +3279,7 @@ func (c *GeneratedClient) ReplyToTicketWithBody(ctx context.Context, params *Rep
 // Takes a body of the `application/x-www-form-urlencoded` content type.
 //
 // Corresponds with POST /tickets/reply.json (the `ReplyToTicket` operationId).
-func (c *GeneratedClient) ReplyToTicketWithFormdataBody(ctx context.Context, params *ReplyToTicketParams, body ReplyToTicketFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReplyToTicketWithFormdataBody(ctx context.Context, params *ReplyToTicketParams, body ReplyToTicketFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplyToTicketRequestWithFormdataBody(c.Server, params, body)
 	if err != nil {
 		return nil, err
@@ -3280,7 +3294,7 @@ func (c *GeneratedClient) ReplyToTicketWithFormdataBody(ctx context.Context, par
 // NewComposeTicketRequestWithFormdataBody calls the generic ComposeTicket builder with application/x-www-form-urlencoded body
 func NewComposeTicketRequestWithFormdataBody(server string, params *ComposeTicketParams, body ComposeTicketFormdataRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
-	bodyStr, err := EncodeForm(body)
+	bodyStr, err := phpform.Encode(body)
 	if err != nil {
 		return nil, err
 	}
@@ -3359,7 +3373,7 @@ func NewComposeTicketRequestWithBody(server string, params *ComposeTicketParams,
 // NewReplyToTicketRequestWithFormdataBody calls the generic ReplyToTicket builder with application/x-www-form-urlencoded body
 func NewReplyToTicketRequestWithFormdataBody(server string, params *ReplyToTicketParams, body ReplyToTicketFormdataRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
-	bodyStr, err := EncodeForm(body)
+	bodyStr, err := phpform.Encode(body)
 	if err != nil {
 		return nil, err
 	}
@@ -3435,7 +3449,7 @@ func NewReplyToTicketRequestWithBody(server string, params *ReplyToTicketParams,
 	return req, nil
 }
 
-func (c *GeneratedClient) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
+func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
 			return err
@@ -3466,7 +3480,7 @@ func NewClientWithResponses(server string, opts ...ClientOption) (*ClientWithRes
 
 // WithBaseURL overrides the baseURL.
 func WithBaseURL(baseURL string) ClientOption {
-	return func(c *GeneratedClient) error {
+	return func(c *Client) error {
 		newBaseURL, err := url.Parse(baseURL)
 		if err != nil {
 			return err

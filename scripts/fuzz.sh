@@ -15,7 +15,8 @@ targets=(
 	"./har FuzzHARReader"
 	"./contract FuzzCheck"
 	"./contract FuzzFormParse"
-	"./api FuzzEncodeForm"
+	"./internal/phpform FuzzEncode"
+	"./cerb FuzzCompose"
 	"./redact FuzzRedact"
 	"./contract FuzzFastJSON"
 )

@@ -1,4 +1,7 @@
-package api
+// Package phpform encodes the generated form bodies of package api the way Cerb's PHP front
+// end parses them. The generated client (api/cerb.gen.go) calls Encode for every
+// application/x-www-form-urlencoded body; package cerb builds its requests with it.
+package phpform
 
 // Why a hand-written form encoder, and why it is wired in through a template override.
 //
@@ -12,11 +15,13 @@ package api
 //
 // We considered (a) leaving the generated ...WithFormdataBody methods alone and calling
 // ...WithBody with our own bytes, and (b) overriding client.tmpl. (a) keeps the broken
-// typed methods in the public API, where anyone can call them. (b) costs one line in a
-// copy of upstream's template (templates/client.tmpl: runtime.MarshalForm(body, nil) ->
-// EncodeForm(body)); TestClientTemplateMatchesUpstream fails if the copy drifts from
-// upstream by more than that line, or if the generated file stops calling EncodeForm.
-// So every typed form call, generated or through the facade, goes through this file.
+// typed methods in the generated API, where anyone can call them. (b) costs one line in a
+// copy of upstream's template (api/templates/client.tmpl: runtime.MarshalForm(body, nil)
+// -> phpform.Encode(body); oapi-codegen's additional-imports option adds the import).
+// TestClientTemplateMatchesUpstream (gen_test.go at the module root) fails if the copy
+// drifts from upstream by more than that line, or if the generated file stops calling
+// Encode. So every typed form call, generated or through package cerb, goes through this
+// file.
 
 import (
 	"bytes"
@@ -42,7 +47,7 @@ type FieldError struct {
 	Err   error
 }
 
-func (e *FieldError) Error() string { return fmt.Sprintf("api: field %s: %v", e.Field, e.Err) }
+func (e *FieldError) Error() string { return fmt.Sprintf("field %s: %v", e.Field, e.Err) }
 
 func (e *FieldError) Unwrap() error { return e.Err }
 
@@ -57,8 +62,8 @@ func fieldErr(field, format string, args ...any) error {
 // custom_<id>[] for a multi-value field.
 var customKey = regexp.MustCompile(`^custom_[0-9]+(\[\])?$`)
 
-// EncodeForm encodes a generated form body (ComposeTicketForm, ReplyToTicketForm) the way
-// Cerb's PHP front end parses it. The generated ...WithFormdataBody methods call it.
+// Encode encodes a generated form body (api.ComposeTicketForm, api.ReplyToTicketForm) the
+// way Cerb's PHP front end parses it. The generated ...WithFormdataBody methods call it.
 //
 //   - A field's wire name is its form tag, else its json tag. A nil pointer is "unset" and
 //     is not sent; a pointer to a zero value is sent (status=0, owner_id=0).
@@ -72,19 +77,19 @@ var customKey = regexp.MustCompile(`^custom_[0-9]+(\[\])?$`)
 //
 // Nothing set is ever dropped: a value it cannot represent is a *FieldError naming the
 // field (errors.Is(err, ErrInvalidRequest)).
-func EncodeForm(body any) (url.Values, error) {
+func Encode(body any) (url.Values, error) {
 	v := reflect.ValueOf(body)
 	if !v.IsValid() {
-		return nil, fmt.Errorf("api: form body is nil: %w", ErrInvalidRequest)
+		return nil, fmt.Errorf("form body is nil: %w", ErrInvalidRequest)
 	}
 	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 		if v.IsNil() {
-			return nil, fmt.Errorf("api: form body is nil: %w", ErrInvalidRequest)
+			return nil, fmt.Errorf("form body is nil: %w", ErrInvalidRequest)
 		}
 		v = v.Elem()
 	}
 	if v.Kind() != reflect.Struct {
-		return nil, fmt.Errorf("api: form body must be a struct, got %s: %w", v.Type(), ErrInvalidRequest)
+		return nil, fmt.Errorf("form body must be a struct, got %s: %w", v.Type(), ErrInvalidRequest)
 	}
 	out := url.Values{}
 	t := v.Type()
@@ -131,7 +136,7 @@ func wireName(sf reflect.StructField) (name string, omitempty bool) {
 
 func encodeExtra(out url.Values, m reflect.Value) error {
 	if m.Type().Key().Kind() != reflect.String {
-		return fmt.Errorf("api: AdditionalProperties must be keyed by string, got %s: %w", m.Type(), ErrInvalidRequest)
+		return fmt.Errorf("AdditionalProperties must be keyed by string, got %s: %w", m.Type(), ErrInvalidRequest)
 	}
 	keys := make([]string, 0, m.Len())
 	for _, k := range m.MapKeys() {
