@@ -1,4 +1,4 @@
-package api
+package cerb
 
 import (
 	"context"
@@ -37,7 +37,7 @@ func BearerTokenSource(ts oauth2.TokenSource) Auth { return &bearerAuth{src: ts}
 
 type bearerAuth struct{ src oauth2.TokenSource }
 
-var errEmptyToken = errors.New("api: bearer token is empty")
+var errEmptyToken = errors.New("cerb: bearer token is empty")
 
 func (a *bearerAuth) Authenticate(_ context.Context, req *http.Request) error {
 	if a.src == nil {
@@ -45,7 +45,7 @@ func (a *bearerAuth) Authenticate(_ context.Context, req *http.Request) error {
 	}
 	tok, err := a.src.Token()
 	if err != nil {
-		return fmt.Errorf("api: get bearer token: %w", err)
+		return fmt.Errorf("cerb: get bearer token: %w", err)
 	}
 	if tok == nil || tok.AccessToken == "" {
 		return errEmptyToken
@@ -56,14 +56,14 @@ func (a *bearerAuth) Authenticate(_ context.Context, req *http.Request) error {
 	return nil
 }
 
-func (a *bearerAuth) String() string               { return "api.Bearer(REDACTED)" }
+func (a *bearerAuth) String() string               { return "cerb.Bearer(REDACTED)" }
 func (a *bearerAuth) GoString() string             { return a.String() }
 func (a *bearerAuth) Format(f fmt.State, _ rune)   { io.WriteString(f, a.String()) }
 func (a *bearerAuth) LogValue() slog.Value         { return slog.StringValue(a.String()) }
 func (a *bearerAuth) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
 
 // Legacy authenticates with a Cerb API key (access key + secret) by signing each request:
-// it sets X-Date and Cerb-Auth: <access key>:<signature> (see CerbAuthSignature). The
+// it sets X-Date and Cerb-Auth: <access key>:<signature> (see LegacySignature). The
 // server allows 600 s of clock difference. Only the secret's MD5 is kept in memory.
 func Legacy(accessKey, secret string) Auth {
 	return &legacyAuth{key: accessKey, secretMD5: md5hex([]byte(secret)), now: time.Now}
@@ -78,7 +78,7 @@ type legacyAuth struct {
 func (a *legacyAuth) Authenticate(_ context.Context, req *http.Request) error {
 	body, err := signedBody(req)
 	if err != nil {
-		return fmt.Errorf("api: Cerb-Auth: read body: %w", err)
+		return fmt.Errorf("cerb: Cerb-Auth: read body: %w", err)
 	}
 	date := a.now().UTC().Format(http.TimeFormat)
 	sig := signature(req.Method, date, req.URL.EscapedPath(), req.URL.RawQuery, body, a.secretMD5)
@@ -88,7 +88,7 @@ func (a *legacyAuth) Authenticate(_ context.Context, req *http.Request) error {
 	return nil
 }
 
-func (a *legacyAuth) String() string               { return "api.Legacy(REDACTED)" }
+func (a *legacyAuth) String() string               { return "cerb.Legacy(REDACTED)" }
 func (a *legacyAuth) GoString() string             { return a.String() }
 func (a *legacyAuth) Format(f fmt.State, _ rune)   { io.WriteString(f, a.String()) }
 func (a *legacyAuth) LogValue() slog.Value         { return slog.StringValue(a.String()) }
@@ -121,14 +121,14 @@ func signedBody(req *http.Request) ([]byte, error) {
 	return b, nil
 }
 
-// CerbAuthSignature returns the Cerb-Auth header value "<accessKey>:<signature>" for a
+// LegacySignature returns the Cerb-Auth header value "<accessKey>:<signature>" for a
 // request, where signature is the lowercase hex MD5 of
 //
 //	METHOD \n DATE \n PATH \n SORTED_QUERY \n BODY \n md5hex(secret) \n
 //
 // PATH is the path as sent (install prefix and .json included), rawQuery the query as sent
 // (without "?"; its parts are sorted by name here), date the X-Date value (RFC 1123).
-func CerbAuthSignature(accessKey, secret, method, date, path, rawQuery string, body []byte) string {
+func LegacySignature(accessKey, secret, method, date, path, rawQuery string, body []byte) string {
 	return accessKey + ":" + signature(method, date, path, rawQuery, body, md5hex([]byte(secret)))
 }
 

@@ -1,4 +1,4 @@
-package api_test
+package cerb_test
 
 import (
 	"bytes"
@@ -17,12 +17,12 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/cerb-openapi/cerb-openapi/api"
+	"github.com/cerb-openapi/cerb-openapi/cerb"
 )
 
 // The test vector from Cerb's documentation (spec-notes.md, openapi.yaml cerbAuth).
 func TestCerbAuthSignatureVector(t *testing.T) {
-	got := api.CerbAuthSignature("pjlfmn339fgh", "fw4y9fjjd5tqjlsk3u9zkjjr154xbftc",
+	got := cerb.LegacySignature("pjlfmn339fgh", "fw4y9fjjd5tqjlsk3u9zkjjr154xbftc",
 		"POST", "Wed, 08 Feb 2017 19:53:35 GMT", "/rest/tickets/search.json", "show_meta=0",
 		[]byte("expand=custom_&q=status%3Ao"))
 	if want := "pjlfmn339fgh:0cfe2f3b06552c060c8e77f7a0c875ee"; got != want {
@@ -32,7 +32,7 @@ func TestCerbAuthSignatureVector(t *testing.T) {
 
 func TestCerbAuthSortsQuery(t *testing.T) {
 	sig := func(q string) string {
-		return api.CerbAuthSignature("k", "s", "POST", "Wed, 08 Feb 2017 19:53:35 GMT", "/rest/x.json", q, nil)
+		return cerb.LegacySignature("k", "s", "POST", "Wed, 08 Feb 2017 19:53:35 GMT", "/rest/x.json", q, nil)
 	}
 	tests := []struct{ a, b string }{
 		{"show_meta=0&expand=custom_", "expand=custom_&show_meta=0"},
@@ -55,8 +55,8 @@ func TestLegacyAuthSignsTheWireRequest(t *testing.T) {
 	const key, secret = "pjlfmn339fgh", "fw4y9fjjd5tqjlsk3u9zkjjr154xbftc"
 	ticket := recorded(t, "reply-ok.har", "reply-legacy-cerb-auth")
 	srv := newFakeCerb(t, replay(ticket))
-	c := newClient(t, srv.baseURL(), api.Legacy(key, secret))
-	_, err := c.Reply(context.Background(), api.ReplyRequest{MessageID: 56, Content: "Signed legacy reply.", Expand: []string{"custom_"}, ShowMeta: true})
+	c := newClient(t, srv.baseURL(), cerb.Legacy(key, secret))
+	_, err := c.Reply(context.Background(), cerb.ReplyRequest{MessageID: 56, Content: "Signed legacy reply.", Expand: []string{"custom_"}, ShowMeta: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestLegacyAuthSignsTheWireRequest(t *testing.T) {
 	if err != nil || time.Since(d).Abs() > time.Minute {
 		t.Errorf("X-Date = %q (%v)", date, err)
 	}
-	want := api.CerbAuthSignature(key, secret, ex.Method, date, u.EscapedPath(), u.RawQuery, ex.Body)
+	want := cerb.LegacySignature(key, secret, ex.Method, date, u.EscapedPath(), u.RawQuery, ex.Body)
 	if got := ex.Header.Get("Cerb-Auth"); got != want {
 		t.Errorf("Cerb-Auth = %s, want %s", got, want)
 	}
@@ -92,10 +92,10 @@ func (failingSource) Token() (*oauth2.Token, error) { return nil, errors.New("re
 
 func TestBearer(t *testing.T) {
 	ticket := recorded(t, "compose-ok.har", "compose-minimal")
-	req := api.ComposeRequest{GroupID: 1, Subject: "s", Content: "c"}
+	req := cerb.ComposeRequest{GroupID: 1, Subject: "s", Content: "c"}
 
 	srv := newFakeCerb(t, replay(ticket))
-	if _, err := newClient(t, srv.baseURL(), api.Bearer("static-token")).Compose(context.Background(), req); err != nil {
+	if _, err := newClient(t, srv.baseURL(), cerb.Bearer("static-token")).Compose(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv.last(t).Header.Get("Authorization"); got != "Bearer static-token" {
@@ -103,7 +103,7 @@ func TestBearer(t *testing.T) {
 	}
 
 	src := &countingSource{}
-	c := newClient(t, srv.baseURL(), api.BearerTokenSource(src))
+	c := newClient(t, srv.baseURL(), cerb.BearerTokenSource(src))
 	for i := 1; i <= 2; i++ {
 		if _, err := c.Compose(context.Background(), req); err != nil {
 			t.Fatal(err)
@@ -114,11 +114,11 @@ func TestBearer(t *testing.T) {
 	}
 
 	n := len(srv.exchanges())
-	_, err := newClient(t, srv.baseURL(), api.BearerTokenSource(failingSource{})).Compose(context.Background(), req)
+	_, err := newClient(t, srv.baseURL(), cerb.BearerTokenSource(failingSource{})).Compose(context.Background(), req)
 	if err == nil || !strings.Contains(err.Error(), "refresh failed") {
 		t.Errorf("err = %v", err)
 	}
-	_, err = newClient(t, srv.baseURL(), api.Bearer("")).Compose(context.Background(), req)
+	_, err = newClient(t, srv.baseURL(), cerb.Bearer("")).Compose(context.Background(), req)
 	if err == nil || !strings.Contains(err.Error(), "empty") {
 		t.Errorf("err = %v", err)
 	}
@@ -130,21 +130,21 @@ func TestBearer(t *testing.T) {
 // Secrets never appear in String, GoString, any fmt verb, slog, JSON or errors.
 func TestSecretsAreRedacted(t *testing.T) {
 	const secret = "s3cr3t-VALUE"
-	auths := map[string]api.Auth{
-		"bearer": api.Bearer(secret),
-		"source": api.BearerTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: secret})),
-		"legacy": api.Legacy(secret, secret),
+	auths := map[string]cerb.Auth{
+		"bearer": cerb.Bearer(secret),
+		"source": cerb.BearerTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: secret})),
+		"legacy": cerb.Legacy(secret, secret),
 	}
 	sum := md5.Sum([]byte(secret)) // Legacy keeps only this, which signs as well as the secret
 	secretMD5 := hex.EncodeToString(sum[:])
 	for name, a := range auths {
 		t.Run(name, func(t *testing.T) {
-			c, err := api.New(api.Config{BaseURL: "https://cerb.example/rest", Auth: a})
+			c, err := cerb.New(cerb.Config{BaseURL: "https://cerb.example/rest", Auth: a})
 			if err != nil {
 				t.Fatal(err)
 			}
 			var outs []string
-			for _, v := range []any{a, c, struct{ A api.Auth }{a}, []any{c}} {
+			for _, v := range []any{a, c, struct{ A cerb.Auth }{a}, []any{c}} {
 				for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%T"} {
 					outs = append(outs, fmt.Sprintf(verb, v))
 				}
@@ -171,7 +171,7 @@ func TestSecretsAreRedacted(t *testing.T) {
 	// An error from a rejected token does not carry it either.
 	e := recorded(t, "auth-errors.har", "reply-wrong-token")
 	srv := newFakeCerb(t, replay(e))
-	_, err := newClient(t, srv.baseURL(), api.Bearer(secret)).Reply(context.Background(), api.ReplyRequest{MessageID: 56, Content: "x"})
+	_, err := newClient(t, srv.baseURL(), cerb.Bearer(secret)).Reply(context.Background(), cerb.ReplyRequest{MessageID: 56, Content: "x"})
 	if err == nil || strings.Contains(err.Error(), secret) || strings.Contains(fmt.Sprintf("%+v", err), secret) {
 		t.Errorf("err = %v", err)
 	}

@@ -1,4 +1,4 @@
-package api
+package cerb
 
 import (
 	"context"
@@ -12,9 +12,13 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/cerb-openapi/cerb-openapi/api"
+	"github.com/cerb-openapi/cerb-openapi/internal/phpform"
 )
 
-// DefaultTimeout bounds a whole request (connect, send, read) when Config.HTTPClient is nil.
+// DefaultTimeout bounds a whole request (connect, send, read) when Config.HTTPClient is
+// nil and Config.Timeout is zero.
 const DefaultTimeout = 30 * time.Second
 
 // maxBody bounds what is read from a response; show_meta=1 tickets are ~120 KB.
@@ -32,24 +36,28 @@ type Config struct {
 	// HTTPClient sends the requests. Nil means an http.Client with Timeout (DefaultTimeout
 	// if zero) that does not follow redirects: a redirected POST usually means a wrong base
 	// URL (http -> https), and following a 301/302 would turn it into a GET.
-	HTTPClient HttpRequestDoer
-	Timeout    time.Duration
+	HTTPClient *http.Client
 
-	// RequestEditors run on every request before Auth (which signs the final request).
-	RequestEditors []RequestEditorFn
+	// Timeout bounds a whole request (connect, send, read) of the default HTTP client;
+	// zero means DefaultTimeout. With HTTPClient set, set its Timeout instead.
+	Timeout time.Duration
+
+	// RequestEditors run on every request, in order, before Auth (which signs the final
+	// request): to add a header, for example.
+	RequestEditors []func(ctx context.Context, req *http.Request) error
 
 	UserAgent string // default "cerb-openapi-go"
 }
 
-// Client calls Cerb's compose and reply operations through the generated client, with a
-// PHP-compatible form encoding (EncodeForm), typed inputs and typed results.
+// Client calls Cerb's compose and reply operations. Make one with New; it is safe for
+// concurrent use.
 //
 // Client never retries compose or reply: neither is idempotent. A compose whose response
 // was lost (timeout, reset connection, 502 from a proxy) may still have created the ticket
 // and sent the mail; a retry would create a second ticket and mail the customer twice.
 // Decide at the call site, e.g. after searching for the ticket.
 type Client struct {
-	gen     *ClientWithResponses
+	gen     *api.ClientWithResponses
 	baseURL string
 	auth    Auth
 }
@@ -59,8 +67,8 @@ func New(cfg Config) (*Client, error) {
 	if err := checkBaseURL(cfg.BaseURL); err != nil {
 		return nil, err
 	}
-	doer := cfg.HTTPClient
-	if doer == nil {
+	var doer api.HttpRequestDoer = cfg.HTTPClient
+	if cfg.HTTPClient == nil {
 		timeout := cfg.Timeout
 		if timeout <= 0 {
 			timeout = DefaultTimeout
@@ -74,21 +82,21 @@ func New(cfg Config) (*Client, error) {
 	if ua == "" {
 		ua = "cerb-openapi-go"
 	}
-	opts := []ClientOption{WithHTTPClient(doer)}
-	opts = append(opts, WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+	opts := []api.ClientOption{api.WithHTTPClient(doer)}
+	opts = append(opts, api.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
 		req.Header.Set("Accept", "application/json")
 		req.Header.Set("User-Agent", ua)
 		return nil
 	}))
 	for _, e := range cfg.RequestEditors {
-		opts = append(opts, WithRequestEditorFn(e))
+		opts = append(opts, api.WithRequestEditorFn(e))
 	}
 	if cfg.Auth != nil {
-		opts = append(opts, WithRequestEditorFn(cfg.Auth.Authenticate))
+		opts = append(opts, api.WithRequestEditorFn(cfg.Auth.Authenticate))
 	}
-	gen, err := NewClientWithResponses(cfg.BaseURL, opts...)
+	gen, err := api.NewClientWithResponses(cfg.BaseURL, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("api: %w", err)
+		return nil, fmt.Errorf("cerb: %w", err)
 	}
 	return &Client{gen: gen, baseURL: cfg.BaseURL, auth: cfg.Auth}, nil
 }
@@ -97,27 +105,29 @@ func checkBaseURL(s string) error {
 	u, err := url.Parse(s)
 	switch {
 	case s == "":
-		return errors.New("api: base URL is empty (want e.g. https://cerb.example/rest)")
+		return errors.New("cerb: base URL is empty (want e.g. https://cerb.example/rest)")
 	case err != nil:
-		return fmt.Errorf("api: base URL %q: %w", s, err)
+		return fmt.Errorf("cerb: base URL %q: %w", s, err)
 	case u.Scheme == "" || u.Host == "" && u.Opaque != "" || u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("api: base URL %q has no http:// or https:// scheme (want e.g. https://cerb.example/rest)", s)
+		return fmt.Errorf("cerb: base URL %q has no http:// or https:// scheme (want e.g. https://cerb.example/rest)", s)
 	case u.Host == "":
-		return fmt.Errorf("api: base URL %q has no host", s)
+		return fmt.Errorf("cerb: base URL %q has no host", s)
 	case u.RawQuery != "" || u.Fragment != "":
-		return fmt.Errorf("api: base URL %q must not have a query or fragment", s)
+		return fmt.Errorf("cerb: base URL %q must not have a query or fragment", s)
 	case u.User != nil:
-		return fmt.Errorf("api: base URL must not carry credentials; use Config.Auth")
+		return fmt.Errorf("cerb: base URL must not carry credentials; use Config.Auth")
 	}
 	return nil
 }
 
-// Generated returns the generated client (every operation, raw responses). Its typed form
-// methods use EncodeForm too; note they do not check the spec's constraints as Compose does.
-func (c *Client) Generated() *ClientWithResponses { return c.gen }
+// Generated returns the low-level client that oapi-codegen generated from openapi.yaml
+// (package api), with this Client's HTTP client, Auth and request editors: every
+// operation, raw responses. Its typed form methods encode as Compose and Reply do, but do
+// not run their checks.
+func (c *Client) Generated() *api.ClientWithResponses { return c.gen }
 
 func (c *Client) String() string {
-	return fmt.Sprintf("api.Client(%s, auth=%v)", c.baseURL, c.auth)
+	return fmt.Sprintf("cerb.Client(%s, auth=%v)", c.baseURL, c.auth)
 }
 func (c *Client) GoString() string           { return c.String() }
 func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
@@ -130,10 +140,10 @@ func (c *Client) Compose(ctx context.Context, r ComposeRequest) (*ComposeResult,
 	const op = "compose"
 	params, form, err := r.form()
 	if err != nil {
-		return nil, fmt.Errorf("api: %s: %w", op, err)
+		return nil, fmt.Errorf("cerb: %s: %w", op, err)
 	}
 	if ctx == nil {
-		return nil, fmt.Errorf("api: %s: nil context", op)
+		return nil, fmt.Errorf("cerb: %s: nil context", op)
 	}
 	resp, err := c.gen.ComposeTicketWithFormdataBody(ctx, params, form)
 	body, err := readEnvelope(op, resp, err)
@@ -145,14 +155,14 @@ func (c *Client) Compose(ctx context.Context, r ComposeRequest) (*ComposeResult,
 	}
 	_ = json.Unmarshal(body.raw, &head) // already known to be a JSON object
 	switch head.Context {
-	case ContextTicket:
-		t, err := decodeRecord[TicketRecord](op, body)
+	case contextTicket:
+		t, err := decodeRecord[Ticket](op, body)
 		if err != nil {
 			return nil, err
 		}
 		return &ComposeResult{Ticket: t}, nil
-	case ContextDraft:
-		d, err := decodeRecord[DraftRecord](op, body)
+	case contextDraft:
+		d, err := decodeRecord[Draft](op, body)
 		if err != nil {
 			return nil, err
 		}
@@ -163,14 +173,14 @@ func (c *Client) Compose(ctx context.Context, r ComposeRequest) (*ComposeResult,
 
 // Reply replies to a message and returns the ticket after the reply (not the new message:
 // read LatestMessageID). Without Status the server REOPENS the ticket. Not retried.
-func (c *Client) Reply(ctx context.Context, r ReplyRequest) (*TicketRecord, error) {
+func (c *Client) Reply(ctx context.Context, r ReplyRequest) (*Ticket, error) {
 	const op = "reply"
 	params, form, err := r.form()
 	if err != nil {
-		return nil, fmt.Errorf("api: %s: %w", op, err)
+		return nil, fmt.Errorf("cerb: %s: %w", op, err)
 	}
 	if ctx == nil {
-		return nil, fmt.Errorf("api: %s: nil context", op)
+		return nil, fmt.Errorf("cerb: %s: nil context", op)
 	}
 	resp, err := c.gen.ReplyToTicketWithFormdataBody(ctx, params, form)
 	body, err := readEnvelope(op, resp, err)
@@ -181,10 +191,10 @@ func (c *Client) Reply(ctx context.Context, r ReplyRequest) (*TicketRecord, erro
 		Context string `json:"_context"`
 	}
 	_ = json.Unmarshal(body.raw, &head)
-	if head.Context != ContextTicket {
-		return nil, body.unexpected(fmt.Errorf("success with _context %q, want %q", head.Context, ContextTicket))
+	if head.Context != contextTicket {
+		return nil, body.unexpected(fmt.Errorf("success with _context %q, want %q", head.Context, contextTicket))
 	}
-	return decodeRecord[TicketRecord](op, body)
+	return decodeRecord[Ticket](op, body)
 }
 
 type envelope struct {
@@ -203,8 +213,12 @@ func (e envelope) unexpected(err error) error {
 // *UnexpectedResponseError.
 func readEnvelope(op string, resp *http.Response, err error) (envelope, error) {
 	if err != nil {
-		// An encoding *FieldError, a context error or a transport error; never retried.
-		return envelope{}, fmt.Errorf("api: %s: %w", op, err)
+		// An encoding error, a context error or a transport error; never retried.
+		var fe *phpform.FieldError
+		if errors.As(err, &fe) {
+			err = &FieldError{Field: fe.Field, Err: fe.Err}
+		}
+		return envelope{}, fmt.Errorf("cerb: %s: %w", op, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))

@@ -1,7 +1,8 @@
-package api_test
+package cerb_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"net/url"
@@ -12,14 +13,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cerb-openapi/cerb-openapi/api"
+	"github.com/cerb-openapi/cerb-openapi/cerb"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden")
 
-func newClient(t *testing.T, base string, auth api.Auth) *api.Client {
+func newClient(t *testing.T, base string, auth cerb.Auth) *cerb.Client {
 	t.Helper()
-	c, err := api.New(api.Config{BaseURL: base, Auth: auth})
+	c, err := cerb.New(cerb.Config{BaseURL: base, Auth: auth})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,11 +28,11 @@ func newClient(t *testing.T, base string, auth api.Auth) *api.Client {
 }
 
 // call runs a ComposeRequest or ReplyRequest.
-func call(ctx context.Context, c *api.Client, req any) (any, error) {
+func call(ctx context.Context, c *cerb.Client, req any) (any, error) {
 	switch r := req.(type) {
-	case api.ComposeRequest:
+	case cerb.ComposeRequest:
 		return c.Compose(ctx, r)
-	case api.ReplyRequest:
+	case cerb.ReplyRequest:
 		return c.Reply(ctx, r)
 	}
 	panic("unknown request type")
@@ -44,19 +45,19 @@ func TestReplay(t *testing.T) {
 	reopen := time.Unix(1795862808, 0)
 	tests := []struct {
 		file, caseID string
-		auth         api.Auth
+		auth         cerb.Auth
 		req          any
 		sameAsRecord bool
 		check        func(t *testing.T, res any, err error)
 	}{
-		{"compose-ok.har", "compose-minimal", api.Bearer("tok"),
-			api.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "Minimal compose", Content: "Hello, this is a minimal compose."}, true,
+		{"compose-ok.har", "compose-minimal", cerb.Bearer("tok"),
+			cerb.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "Minimal compose", Content: "Hello, this is a minimal compose."}, true,
 			func(t *testing.T, res any, err error) {
 				tk := mustTicket(t, res, err)
-				if tk.ID != 2 || tk.Mask != "ZAA-87972-656" || tk.SubjectText() != "Minimal compose" || tk.Status != "open" || tk.StatusID != 0 {
+				if tk.ID != 2 || tk.Mask != "ZAA-87972-656" || tk.Subject != "Minimal compose" || tk.Status != cerb.StatusOpen {
 					t.Errorf("ticket = %+v", tk)
 				}
-				if tk.ElapsedResponseFirst != "0" || tk.InitialMessageID != 2 || tk.Version != "10.4.10" || tk.Build != 2024030901 {
+				if tk.ElapsedResponseFirst != 0 || tk.InitialMessageID != 2 || tk.Version != "10.4.10" || tk.Build != 2024030901 {
 					t.Errorf("ticket = %+v", tk)
 				}
 				if _, ok := tk.Extra["bucket__context"]; !ok || len(tk.Extra) < 100 {
@@ -65,108 +66,127 @@ func TestReplay(t *testing.T) {
 				if _, ok := tk.Extra["__status"]; ok {
 					t.Error("__status leaked into Extra")
 				}
-			}},
-		{"compose-ok.har", "compose-custom-fields-all", api.Bearer("tok"),
-			api.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "All custom fields", Content: "Custom fields set.",
-				CustomFields: api.CustomFields{1: api.Single("ORD-12345"), 2: api.Number(42), 3: api.Single("2026-12-31"), 4: api.Single("High"),
-					5: api.Single("Line one\nLine two\nLine three"), 6: api.Checkbox(true), 7: api.Multi("billing", "bug"),
-					8: api.Single("https://cerb.ai/docs/"), 9: api.Single("2"), 10: api.Single("19.99")}}, true,
-			func(t *testing.T, res any, err error) { mustTicket(t, res, err) }},
-		{"compose-ok.har", "compose-custom-fields-all-expand", api.Bearer("tok"),
-			api.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "All custom fields (expanded)", Content: "Custom fields set.",
-				Expand:       []string{"custom_"},
-				CustomFields: api.CustomFields{7: api.Multi("billing", "bug")}}, false,
-			func(t *testing.T, res any, err error) {
-				tk := mustTicket(t, res, err)
-				if v, ok := tk.Custom(7); !ok || v != "billing, bug" {
-					t.Errorf("Custom(7) = %q, %v", v, ok)
+				if v, ok := tk.Custom(7); ok || v != nil {
+					t.Errorf("Custom(7) = %q, %v without Expand custom_, want not ok", v, ok)
+				}
+				if tk.Created.IsZero() || !tk.ClosedAt.IsZero() || !tk.ReopenAt.IsZero() || tk.URL == "" {
+					t.Errorf("times and URL: %+v", tk)
 				}
 			}},
-		{"compose-ok.har", "compose-send-at-future-at-unix", api.Bearer("tok"),
-			api.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "Scheduled (@unix)", Content: "Scheduled by @timestamp.", SendAt: api.At(time.Unix(1795783602, 0))}, true,
+		{"compose-ok.har", "compose-custom-fields-all", cerb.Bearer("tok"),
+			cerb.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "All custom fields", Content: "Custom fields set.",
+				CustomFields: cerb.CustomFields{1: cerb.Single("ORD-12345"), 2: cerb.Number(42), 3: cerb.Single("2026-12-31"), 4: cerb.Single("High"),
+					5: cerb.Single("Line one\nLine two\nLine three"), 6: cerb.Checkbox(true), 7: cerb.Multi("billing", "bug"),
+					8: cerb.Single("https://cerb.ai/docs/"), 9: cerb.Single("2"), 10: cerb.Single("19.99")}}, true,
+			func(t *testing.T, res any, err error) { mustTicket(t, res, err) }},
+		{"compose-ok.har", "compose-custom-fields-all-expand", cerb.Bearer("tok"),
+			cerb.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "All custom fields (expanded)", Content: "Custom fields set.",
+				Expand:       []string{"custom_"},
+				CustomFields: cerb.CustomFields{7: cerb.Multi("billing", "bug")}}, false,
+			func(t *testing.T, res any, err error) {
+				tk := mustTicket(t, res, err)
+				if v, ok := tk.Custom(7); !ok || !reflect.DeepEqual(v, []string{"billing", "bug"}) {
+					t.Errorf("Custom(7) = %q, %v", v, ok)
+				}
+				if v, ok := tk.Custom(10); !ok || !reflect.DeepEqual(v, []string{"1999"}) {
+					t.Errorf("Custom(10) = %q, %v, want the stored form of 19.99", v, ok)
+				}
+				if v, ok := tk.Custom(999); !ok || v != nil {
+					t.Errorf("Custom(999) = %q, %v, want none", v, ok)
+				}
+				var rendered string
+				if err := json.Unmarshal(tk.Extra["custom_7"], &rendered); err != nil || rendered != "billing, bug" {
+					t.Errorf("custom_7 = %s", tk.Extra["custom_7"])
+				}
+			}},
+		{"compose-ok.har", "compose-send-at-future-at-unix", cerb.Bearer("tok"),
+			cerb.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "Scheduled (@unix)", Content: "Scheduled by @timestamp.", SendAt: cerb.At(time.Unix(1795783602, 0))}, true,
 			func(t *testing.T, res any, err error) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				r := res.(*api.ComposeResult)
-				if !r.Queued() || r.Ticket != nil || r.Draft.ID != "2" || r.Draft.Kind != api.DraftKindMailCompose || r.Draft.TicketID != "0" {
+				r := res.(*cerb.ComposeResult)
+				if !r.Queued() || r.Ticket != nil || r.Draft.ID != 2 || r.Draft.Kind != "mail.compose" || r.Draft.TicketID != 0 || r.Draft.URL != "/profiles/draft/2" {
 					t.Fatalf("result = %+v", r)
 				}
-				if n, err := r.Draft.Updated.Int64(); err != nil || n == 0 {
-					t.Errorf("Updated = %q", r.Draft.Updated)
+				if r.Draft.Updated.IsZero() {
+					t.Errorf("Updated = %v", r.Draft.Updated)
 				}
 				if string(r.Draft.Params["send_at"]) != `"@1795783602"` {
 					t.Errorf("params.send_at = %s", r.Draft.Params["send_at"])
 				}
 			}},
-		{"compose-ok.har", "compose-bucket-org-owner", api.Bearer("tok"),
-			api.ComposeRequest{GroupID: 1, BucketID: api.ID(5), OrgID: api.ID(3), OwnerID: api.ID(2), To: "customer@acme.example", Subject: "Bucket, org and owner", Content: "Assigned to Jane, in the Waiting bucket, for Acme."}, true,
+		{"compose-ok.har", "compose-bucket-org-owner", cerb.Bearer("tok"),
+			cerb.ComposeRequest{GroupID: 1, BucketID: cerb.ID(5), OrgID: cerb.ID(3), OwnerID: cerb.ID(2), To: "customer@acme.example", Subject: "Bucket, org and owner", Content: "Assigned to Jane, in the Waiting bucket, for Acme."}, true,
 			func(t *testing.T, res any, err error) {
 				tk := mustTicket(t, res, err)
 				if tk.BucketID != 5 || tk.OrgID != 3 || tk.OwnerID != 2 {
 					t.Errorf("ticket = %+v", tk)
 				}
 			}},
-		{"compose-ok.har", "compose-non-utf8", api.Bearer("tok"),
-			api.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "s", Content: "c"}, false,
+		{"compose-ok.har", "compose-non-utf8", cerb.Bearer("tok"),
+			cerb.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "s", Content: "c"}, false,
 			func(t *testing.T, res any, err error) {
 				tk := mustTicket(t, res, err)
-				if tk.Subject != nil || tk.Mask != "" || tk.Importance != 0 {
+				if tk.Subject != "" || tk.Mask != "" || tk.Importance != 0 {
 					t.Errorf("want the corrupted ticket (subject null), got %+v", tk)
 				}
 			}},
-		{"compose-ok.har", "compose-show-meta", api.Bearer("tok"),
-			api.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "show_meta", Content: "x", ShowMeta: true}, false,
+		{"compose-ok.har", "compose-show-meta", cerb.Bearer("tok"),
+			cerb.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "show_meta", Content: "x", ShowMeta: true}, false,
 			func(t *testing.T, res any, err error) {
 				tk := mustTicket(t, res, err)
 				if _, ok := tk.Extra["_labels"]; !ok {
 					t.Error("no _labels in Extra")
 				}
 			}},
-		{"compose-errors.har", "compose-missing-subject", api.Bearer("tok"),
-			api.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "s", Content: "Error case body."}, false,
+		{"compose-errors.har", "compose-missing-subject", cerb.Bearer("tok"),
+			cerb.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "s", Content: "Error case body."}, false,
 			wantAPIError(200, "ERROR", "The 'subject' parameter is required", "10.4.10", false, false)},
-		{"compose-errors.har", "compose-group-nonexistent", api.Bearer("tok"),
-			api.ComposeRequest{GroupID: 999, To: "customer@example.com", Subject: "Error case", Content: "Error case body."}, true,
+		{"compose-errors.har", "compose-group-nonexistent", cerb.Bearer("tok"),
+			cerb.ComposeRequest{GroupID: 999, To: "customer@example.com", Subject: "Error case", Content: "Error case body."}, true,
 			wantAPIError(200, "ERROR", "The given 'group_id' parameter is invalid", "10.4.10", false, false)},
-		{"reply-ok.har", "reply-status-1-reopen-unix", api.Bearer("tok"),
-			api.ReplyRequest{MessageID: 56, Content: "Waiting until tomorrow.", Status: api.Status(api.StatusWaiting), ReopenAt: api.At(reopen)}, true,
+		{"reply-ok.har", "reply-status-1-reopen-unix", cerb.Bearer("tok"),
+			cerb.ReplyRequest{MessageID: 56, Content: "Waiting until tomorrow.", Status: cerb.StatusWaiting, ReopenAt: cerb.At(reopen)}, true,
 			func(t *testing.T, res any, err error) {
 				tk := mustTicket(t, res, err)
-				if tk.Status != "waiting" || tk.StatusID != 1 || tk.ReopenDate == 0 {
+				if tk.Status != cerb.StatusWaiting || !tk.ReopenAt.Equal(reopen) {
 					t.Errorf("ticket = %+v", tk)
 				}
 			}},
-		{"reply-ok.har", "reply-status-0", api.Bearer("tok"),
-			api.ReplyRequest{MessageID: 56, Content: "Reopening.", Status: api.Status(api.StatusOpen)}, true,
+		{"reply-ok.har", "reply-status-0", cerb.Bearer("tok"),
+			cerb.ReplyRequest{MessageID: 56, Content: "Reopening.", Status: cerb.StatusOpen}, true,
 			func(t *testing.T, res any, err error) {
 				if tk := mustTicket(t, res, err); tk.Status != "open" {
 					t.Errorf("status = %s", tk.Status)
 				}
 			}},
-		{"reply-ok.har", "reply-custom-fields", api.Bearer("tok"),
-			api.ReplyRequest{MessageID: 56, Content: "Setting custom fields."}, false,
+		{"reply-ok.har", "reply-custom-fields", cerb.Bearer("tok"),
+			cerb.ReplyRequest{MessageID: 56, Content: "Setting custom fields.",
+				CustomFields: cerb.CustomFields{1: cerb.Single("ORD-12345"), 2: cerb.Number(42), 3: cerb.Single("2026-12-31"), 4: cerb.Single("High"),
+					5: cerb.Single("Line one\nLine two\nLine three"), 6: cerb.Checkbox(true), 7: cerb.Add("billing", "bug"),
+					8: cerb.Single("https://cerb.ai/docs/"), 9: cerb.Single("2"), 10: cerb.Single("19.99")}}, true,
 			func(t *testing.T, res any, err error) { mustTicket(t, res, err) }},
-		{"reply-ok.har", "reply-dont-send", api.Bearer("tok"),
-			api.ReplyRequest{MessageID: 56, Content: "Saved but not sent.", DontSend: true}, true,
+		{"reply-ok.har", "reply-dont-send", cerb.Bearer("tok"),
+			cerb.ReplyRequest{MessageID: 56, Content: "Saved but not sent.", DontSend: true}, true,
 			func(t *testing.T, res any, err error) { mustTicket(t, res, err) }},
-		{"reply-ok.har", "reply-legacy-cerb-auth", api.Legacy("pjlfmn339fgh", "fw4y9fjjd5tqjlsk3u9zkjjr154xbftc"),
-			api.ReplyRequest{MessageID: 56, Content: "Signed legacy reply."}, true,
+		{"reply-ok.har", "reply-legacy-cerb-auth", cerb.Legacy("pjlfmn339fgh", "fw4y9fjjd5tqjlsk3u9zkjjr154xbftc"),
+			cerb.ReplyRequest{MessageID: 56, Content: "Signed legacy reply."}, true,
 			func(t *testing.T, res any, err error) { mustTicket(t, res, err) }},
-		{"reply-errors.har", "reply-message-nonexistent", api.Bearer("tok"),
-			api.ReplyRequest{MessageID: 999999, Content: "Bad message id."}, true,
+		{"reply-errors.har", "reply-message-nonexistent", cerb.Bearer("tok"),
+			cerb.ReplyRequest{MessageID: 999999, Content: "Bad message id."}, true,
 			wantAPIError(200, "ERROR", "The given 'message_id' is invalid", "10.4.10", false, false)},
-		{"reply-errors.har", "reply-no-write-access", api.Bearer("tok"),
-			api.ReplyRequest{MessageID: 96, Content: "Jane tries to reply."}, true,
+		{"reply-errors.har", "reply-no-write-access", cerb.Bearer("tok"),
+			cerb.ReplyRequest{MessageID: 96, Content: "Jane tries to reply."}, true,
 			wantAPIError(200, "ERROR", "You do not have write access to this ticket", "10.4.10", false, false)},
-		{"auth-errors.har", "compose-readonly-scope", api.Bearer("tok"),
-			api.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "Error case", Content: "Error case body."}, true,
+		{"auth-errors.har", "compose-readonly-scope", cerb.Bearer("tok"),
+			cerb.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "Error case", Content: "Error case body."}, true,
 			wantAPIError(200, "", "Your token does not have permission to use this endpoint.", "", false, true)},
-		{"auth-errors.har", "reply-wrong-token", api.Bearer("not-a-real-token"),
-			api.ReplyRequest{MessageID: 56, Content: "x"}, true,
+		{"auth-errors.har", "reply-wrong-token", cerb.Bearer("not-a-real-token"),
+			cerb.ReplyRequest{MessageID: 56, Content: "x"}, true,
 			wantAPIError(401, "", "The resource owner or authorization server denied the request.", "", true, false)},
-		{"auth-errors.har", "compose-legacy-bad-signature", api.Legacy("key", "wrong"),
-			api.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "Error case", Content: "Error case body."}, true,
+		{"auth-errors.har", "compose-legacy-bad-signature", cerb.Legacy("key", "wrong"),
+			cerb.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "Error case", Content: "Error case body."}, true,
 			wantAPIError(401, "", "Access denied! (Invalid credentials: checksum)", "", true, false)},
 	}
 	for _, tt := range tests {
@@ -187,15 +207,15 @@ func TestReplay(t *testing.T) {
 	}
 }
 
-func mustTicket(t *testing.T, res any, err error) *api.TicketRecord {
+func mustTicket(t *testing.T, res any, err error) *cerb.Ticket {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
 	switch r := res.(type) {
-	case *api.TicketRecord:
+	case *cerb.Ticket:
 		return r
-	case *api.ComposeResult:
+	case *cerb.ComposeResult:
 		if r.Ticket == nil || r.Queued() {
 			t.Fatalf("want a ticket, got %+v", r)
 		}
@@ -208,9 +228,9 @@ func mustTicket(t *testing.T, res any, err error) *api.TicketRecord {
 func wantAPIError(status int, code, msg, version string, unauthorized, scope bool) func(*testing.T, any, error) {
 	return func(t *testing.T, res any, err error) {
 		t.Helper()
-		var ae *api.APIError
+		var ae *cerb.APIError
 		if !errors.As(err, &ae) {
-			t.Fatalf("err = %v (%T), want *api.APIError", err, err)
+			t.Fatalf("err = %v (%T), want *cerb.APIError", err, err)
 		}
 		if ae.HTTPStatus != status || ae.Code != code || ae.Message != msg || ae.Version != version {
 			t.Errorf("APIError = %+v", ae)
@@ -236,35 +256,37 @@ func TestGolden(t *testing.T) {
 		name string
 		req  any
 	}{
-		{"compose-minimal", api.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "Minimal compose", Content: "Hello, this is a minimal compose."}},
-		{"compose-full", api.ComposeRequest{
+		{"compose-minimal", cerb.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "Minimal compose", Content: "Hello, this is a minimal compose."}},
+		{"compose-full", cerb.ComposeRequest{
 			GroupID: 1, Subject: "Hi & bye", Content: "line1\nline2 ü",
 			To: "Alice <alice@example.com>, bob@example.com", Cc: "cc@example.com", Bcc: "bcc@example.com",
-			BucketID: api.ID(0), OrgID: api.ID(3), OwnerID: api.ID(0),
-			Status: api.Status(api.StatusWaiting), ReopenAt: api.At(reopen), SendAt: api.At(sendAt),
-			ContentFormat: api.ContentFormatMarkdown, HTMLTemplateID: 2, FileIDs: []int64{1, 2}, DontSend: true,
-			CustomFields: api.CustomFields{
-				1: api.Single("ORD-1"), 2: api.Number(-7), 3: api.Date(reopen), 6: api.Checkbox(false), 7: api.Multi("billing", "bug"),
+			BucketID: cerb.ID(0), OrgID: cerb.ID(3), OwnerID: cerb.ID(0),
+			Status: cerb.StatusWaiting, ReopenAt: cerb.At(reopen), SendAt: cerb.At(sendAt),
+			Markdown: true, HTMLTemplateID: 2, FileIDs: []int64{1, 2}, DontSend: true,
+			CustomFields: cerb.CustomFields{
+				1: cerb.Single("ORD-1"), 2: cerb.Number(-7), 3: cerb.Date(reopen), 6: cerb.Checkbox(false), 7: cerb.Multi("billing", "bug"),
 			},
 			Expand: []string{"custom_", "group_"}, ShowMeta: true,
 		}},
-		{"compose-relative-times", api.ComposeRequest{GroupID: 1, Subject: "s", Content: "c",
-			Status: api.Status(api.StatusClosed), ReopenAt: api.Text("+2 hours"), SendAt: api.Text("Friday 2pm")}},
-		{"reply-status-0-unassign", api.ReplyRequest{MessageID: 56, Content: "Reopening.", Status: api.Status(api.StatusOpen), OwnerID: api.ID(0)}},
-		{"reply-full", api.ReplyRequest{
+		{"compose-relative-times", cerb.ComposeRequest{GroupID: 1, Subject: "s", Content: "c",
+			Status: cerb.StatusClosed, ReopenAt: cerb.TimeText("+2 hours"), SendAt: cerb.TimeText("Friday 2pm")}},
+		{"reply-custom-remove", cerb.ReplyRequest{MessageID: 56, Content: "Untagged.", Status: cerb.StatusOpen,
+			CustomFields: cerb.CustomFields{7: cerb.Remove("bug", "billing"), 1: cerb.Single("")}}},
+		{"reply-status-0-unassign", cerb.ReplyRequest{MessageID: 56, Content: "Reopening.", Status: cerb.StatusOpen, OwnerID: cerb.ID(0)}},
+		{"reply-full", cerb.ReplyRequest{
 			MessageID: 56, Content: "**Done**", Subject: "Renamed", To: "a@example.com", Cc: "c@example.com", Bcc: "b@example.com",
-			Status: api.Status(api.StatusWaiting), ReopenAt: api.Text("+1 day"), SendAt: api.Text("@1795783602"),
-			BucketID: api.ID(5), GroupID: api.ID(1), OwnerID: api.ID(2), WorkerID: 1,
-			ContentFormat: api.ContentFormatMarkdown, HTMLTemplateID: 2, FileIDs: []int64{7},
+			Status: cerb.StatusWaiting, ReopenAt: cerb.TimeText("+1 day"), SendAt: cerb.TimeText("@1795783602"),
+			BucketID: cerb.ID(5), GroupID: cerb.ID(1), OwnerID: cerb.ID(2), WorkerID: 1,
+			Markdown: true, HTMLTemplateID: 2, FileIDs: []int64{7},
 			DontSend: true, DontKeepCopy: true, IsAutoreply: true, IsBroadcast: true, IsForward: true,
-			CustomFields: api.CustomFields{4: api.Single("High"), 7: api.Multi("feature")},
+			CustomFields: cerb.CustomFields{4: cerb.Single("High"), 7: cerb.Replace([]string{"billing", "bug"}, "feature")},
 			Expand:       []string{"latest_message_"},
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newFakeCerb(t, replay(ticket))
-			_, _ = call(context.Background(), newClient(t, srv.baseURL(), api.Bearer("tok")), tt.req)
+			_, _ = call(context.Background(), newClient(t, srv.baseURL(), cerb.Bearer("tok")), tt.req)
 			ex := srv.last(t)
 			u, _ := url.Parse(ex.URL)
 			got := ex.Method + " " + u.RequestURI() + "\nContent-Type: " + ex.Header.Get("Content-Type") + "\n\n" + string(ex.Body) + "\n"
@@ -288,37 +310,48 @@ func TestGolden(t *testing.T) {
 // TestInvalidRequests: what the spec forbids (and the server would accept silently and
 // mishandle) is refused before anything is sent.
 func TestInvalidRequests(t *testing.T) {
-	ok := api.ComposeRequest{GroupID: 1, Subject: "s", Content: "c"}
-	with := func(f func(*api.ComposeRequest)) api.ComposeRequest { r := ok; f(&r); return r }
+	ok := cerb.ComposeRequest{GroupID: 1, Subject: "s", Content: "c"}
+	with := func(f func(*cerb.ComposeRequest)) cerb.ComposeRequest { r := ok; f(&r); return r }
 	tests := []struct {
 		name, field string
 		req         any
 	}{
-		{"bare-digit send_at", "send_at", with(func(r *api.ComposeRequest) { r.SendAt = api.Text("1795783602") })},
-		{"zero time", "send_at", with(func(r *api.ComposeRequest) { r.SendAt = api.At(time.Time{}) })},
-		{"zero reopen time", "reopen_at", with(func(r *api.ComposeRequest) { r.ReopenAt = api.At(time.Time{}) })},
-		{"no group", "group_id", with(func(r *api.ComposeRequest) { r.GroupID = 0 })},
-		{"no subject", "subject", with(func(r *api.ComposeRequest) { r.Subject = "" })},
-		{"no content", "content", with(func(r *api.ComposeRequest) { r.Content = "" })},
-		{"invalid UTF-8", "subject", with(func(r *api.ComposeRequest) { r.Subject = "Bad\xff\xfebytes" })},
-		{"address without @", "to", with(func(r *api.ComposeRequest) { r.To = "not-an-email-address" })},
-		{"status 9", "status", with(func(r *api.ComposeRequest) { r.Status = api.Status(9) })},
-		{"negative owner", "owner_id", with(func(r *api.ComposeRequest) { r.OwnerID = api.ID(-1) })},
-		{"unknown content_format", "content_format", with(func(r *api.ComposeRequest) { r.ContentFormat = "rtf" })},
-		{"file id 0", "file_id[0]", with(func(r *api.ComposeRequest) { r.FileIDs = []int64{0} })},
-		{"custom field id 0", "custom_0", with(func(r *api.ComposeRequest) { r.CustomFields = api.CustomFields{0: api.Single("x")} })},
-		{"empty multi", "custom_7", with(func(r *api.ComposeRequest) { r.CustomFields = api.CustomFields{7: api.Multi()} })},
-		{"custom value not built", "custom_5", with(func(r *api.ComposeRequest) { r.CustomFields = api.CustomFields{5: {}} })},
-		{"expand with comma", "expand", with(func(r *api.ComposeRequest) { r.Expand = []string{"a,b"} })},
-		{"reply without message", "message_id", api.ReplyRequest{Content: "x"}},
-		{"reply bare-digit send_at", "send_at", api.ReplyRequest{MessageID: 1, Content: "x", SendAt: api.Text("123")}},
+		{"bare-digit send_at", "send_at", with(func(r *cerb.ComposeRequest) { r.SendAt = cerb.TimeText("1795783602") })},
+		{"zero time", "send_at", with(func(r *cerb.ComposeRequest) { r.SendAt = cerb.At(time.Time{}) })},
+		{"zero reopen time", "reopen_at", with(func(r *cerb.ComposeRequest) { r.ReopenAt = cerb.At(time.Time{}) })},
+		{"no group", "group_id", with(func(r *cerb.ComposeRequest) { r.GroupID = 0 })},
+		{"no subject", "subject", with(func(r *cerb.ComposeRequest) { r.Subject = "" })},
+		{"no content", "content", with(func(r *cerb.ComposeRequest) { r.Content = "" })},
+		{"invalid UTF-8", "subject", with(func(r *cerb.ComposeRequest) { r.Subject = "Bad\xff\xfebytes" })},
+		{"address without @", "to", with(func(r *cerb.ComposeRequest) { r.To = "not-an-email-address" })},
+		{"status deleted", "status", with(func(r *cerb.ComposeRequest) { r.Status = "deleted" })},
+		{"status as a number", "status", with(func(r *cerb.ComposeRequest) { r.Status = "1" })},
+		{"negative owner", "owner_id", with(func(r *cerb.ComposeRequest) { r.OwnerID = cerb.ID(-1) })},
+		{"file id 0", "file_id[0]", with(func(r *cerb.ComposeRequest) { r.FileIDs = []int64{0} })},
+		{"custom field id 0", "custom_0", with(func(r *cerb.ComposeRequest) { r.CustomFields = cerb.CustomFields{0: cerb.Single("x")} })},
+		{"empty multi", "custom_7", with(func(r *cerb.ComposeRequest) { r.CustomFields = cerb.CustomFields{7: cerb.Multi()} })},
+		{"multi value with a leading -", "custom_7", with(func(r *cerb.ComposeRequest) { r.CustomFields = cerb.CustomFields{7: cerb.Multi("-bug")} })},
+		{"multi value with a leading +", "custom_7", with(func(r *cerb.ComposeRequest) { r.CustomFields = cerb.CustomFields{7: cerb.Multi("+bug")} })},
+		{"empty multi value", "custom_7", with(func(r *cerb.ComposeRequest) { r.CustomFields = cerb.CustomFields{7: cerb.Multi("billing", "")} })},
+		{"Add on compose", "custom_7", with(func(r *cerb.ComposeRequest) { r.CustomFields = cerb.CustomFields{7: cerb.Add("bug")} })},
+		{"Replace on compose", "custom_7", with(func(r *cerb.ComposeRequest) { r.CustomFields = cerb.CustomFields{7: cerb.Replace(nil, "bug")} })},
+		{"Multi on reply", "custom_7", cerb.ReplyRequest{MessageID: 1, Content: "x", CustomFields: cerb.CustomFields{7: cerb.Multi("bug")}}},
+		{"Replace with nothing stored and nothing new", "custom_7", cerb.ReplyRequest{MessageID: 1, Content: "x", CustomFields: cerb.CustomFields{7: cerb.Replace(nil)}}},
+		{"Remove nothing", "custom_7", cerb.ReplyRequest{MessageID: 1, Content: "x", CustomFields: cerb.CustomFields{7: cerb.Remove()}}},
+		{"Remove an empty value", "custom_7", cerb.ReplyRequest{MessageID: 1, Content: "x", CustomFields: cerb.CustomFields{7: cerb.Remove("")}}},
+		{"reply status deleted", "status", cerb.ReplyRequest{MessageID: 1, Content: "x", Status: "deleted"}},
+		{"custom value not built", "custom_5", with(func(r *cerb.ComposeRequest) { r.CustomFields = cerb.CustomFields{5: {}} })},
+		{"expand with comma", "expand", with(func(r *cerb.ComposeRequest) { r.Expand = []string{"a,b"} })},
+		{"reply without message", "message_id", cerb.ReplyRequest{Content: "x"}},
+		{"reply bare-digit send_at", "send_at", cerb.ReplyRequest{MessageID: 1, Content: "x", SendAt: cerb.TimeText("123")}},
+		{"reply invalid UTF-8 in a custom value", "custom_7", cerb.ReplyRequest{MessageID: 1, Content: "x", CustomFields: cerb.CustomFields{7: cerb.Add("bu\xffg")}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newFakeCerb(t, func(*exchange) answer { t.Error("request sent"); return answer{Status: 500} })
-			_, err := call(context.Background(), newClient(t, srv.baseURL(), api.Bearer("tok")), tt.req)
-			var fe *api.FieldError
-			if !errors.As(err, &fe) || fe.Field != tt.field || !errors.Is(err, api.ErrInvalidRequest) {
+			_, err := call(context.Background(), newClient(t, srv.baseURL(), cerb.Bearer("tok")), tt.req)
+			var fe *cerb.FieldError
+			if !errors.As(err, &fe) || fe.Field != tt.field || !errors.Is(err, cerb.ErrInvalidRequest) {
 				t.Fatalf("err = %v, want *FieldError for %s", err, tt.field)
 			}
 		})
@@ -327,14 +360,14 @@ func TestInvalidRequests(t *testing.T) {
 
 func TestBaseURL(t *testing.T) {
 	for _, base := range []string{"", "cerb.example/rest", "localhost:8080/rest", "ftp://cerb.example/rest", "https:///rest", "https://cerb.example/rest?x=1"} {
-		if _, err := api.New(api.Config{BaseURL: base}); err == nil {
+		if _, err := cerb.New(cerb.Config{BaseURL: base}); err == nil {
 			t.Errorf("New(%q) accepted", base)
 		} else if base == "cerb.example/rest" && !strings.Contains(err.Error(), "scheme") {
 			t.Errorf("New(%q) = %v, want a message about the scheme", base, err)
 		}
 	}
 	for _, base := range []string{"https://cerb.example/rest", "http://127.0.0.1:8080/helpdesk/index.php/rest/"} {
-		if _, err := api.New(api.Config{BaseURL: base}); err != nil {
+		if _, err := cerb.New(cerb.Config{BaseURL: base}); err != nil {
 			t.Errorf("New(%q) = %v", base, err)
 		}
 	}

@@ -1,4 +1,4 @@
-package api_test
+package cerb_test
 
 import (
 	"context"
@@ -8,13 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oapi-codegen/runtime"
-
 	"github.com/cerb-openapi/cerb-openapi/api"
-	"github.com/cerb-openapi/cerb-openapi/contract"
+	"github.com/cerb-openapi/cerb-openapi/cerb"
 )
 
-var composeOK = api.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "s", Content: "c"}
+var composeOK = cerb.ComposeRequest{GroupID: 1, To: "customer@example.com", Subject: "s", Content: "c"}
 
 // Non-Cerb answers become *UnexpectedResponseError with the start of the body, and are
 // never retried: exactly one request reaches the server.
@@ -44,8 +42,8 @@ func TestUnexpectedResponses(t *testing.T) {
 				}
 				return answer{Status: tt.status, Header: h, Body: []byte(tt.body)}
 			})
-			_, err := newClient(t, srv.baseURL(), api.Bearer("tok")).Compose(context.Background(), composeOK)
-			var ue *api.UnexpectedResponseError
+			_, err := newClient(t, srv.baseURL(), cerb.Bearer("tok")).Compose(context.Background(), composeOK)
+			var ue *cerb.UnexpectedResponseError
 			if !errors.As(err, &ue) {
 				t.Fatalf("err = %v (%T), want *UnexpectedResponseError", err, err)
 			}
@@ -63,8 +61,8 @@ func TestBodyStartIsBounded(t *testing.T) {
 	srv := newFakeCerb(t, func(*exchange) answer {
 		return answer{Status: 503, Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte(strings.Repeat("é", 500))}
 	})
-	_, err := newClient(t, srv.baseURL(), api.Bearer("tok")).Compose(context.Background(), composeOK)
-	var ue *api.UnexpectedResponseError
+	_, err := newClient(t, srv.baseURL(), cerb.Bearer("tok")).Compose(context.Background(), composeOK)
+	var ue *cerb.UnexpectedResponseError
 	if !errors.As(err, &ue) || len(ue.BodyStart) > 200 || !strings.HasPrefix(ue.BodyStart, "éé") {
 		t.Fatalf("err = %v", err)
 	}
@@ -81,12 +79,12 @@ func TestContextAndTimeout(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err := newClient(t, srv.baseURL(), api.Bearer("tok")).Reply(ctx, api.ReplyRequest{MessageID: 1, Content: "x"})
+	_, err := newClient(t, srv.baseURL(), cerb.Bearer("tok")).Reply(ctx, cerb.ReplyRequest{MessageID: 1, Content: "x"})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want context.DeadlineExceeded", err)
 	}
 
-	c, err := api.New(api.Config{BaseURL: srv.baseURL(), Auth: api.Bearer("tok"), Timeout: 50 * time.Millisecond})
+	c, err := cerb.New(cerb.Config{BaseURL: srv.baseURL(), Auth: cerb.Bearer("tok"), Timeout: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,46 +95,12 @@ func TestContextAndTimeout(t *testing.T) {
 	}
 }
 
-// The stock runtime.MarshalForm output (file_id[][0]) is what the contract checker exists
-// to catch; EncodeForm's output passes.
-func TestCheckerCatchesStockEncoding(t *testing.T) {
-	ids := api.FileIDs{1, 2}
-	form := api.ComposeTicketForm{GroupId: 1, Subject: "s", Content: "c", FileId: &ids}
-	stock, err := runtime.MarshalForm(form, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ours, err := api.EncodeForm(form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	check := func(body string) contract.Result {
-		return contractChecker(t).Check(context.Background(), contract.Request{
-			Method: "POST", URL: "https://cerb.example/helpdesk/rest/tickets/compose.json",
-			Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Authorization": {"Bearer tok"}},
-			Body:   []byte(body),
-		}, nil)
-	}
-	res := check(stock.Encode())
-	found := false
-	for _, p := range res.Request.Problems {
-		if p.Where == "body" && p.Pointer == "/file_id[][0]" {
-			found = true
-		}
-	}
-	if res.Request.OK || !found {
-		t.Errorf("stock encoding %s: problems %v, want one at body /file_id[][0]", stock.Encode(), res.Request.Problems)
-	}
-	if res := check(ours.Encode()); !res.Request.OK {
-		t.Errorf("EncodeForm %s: %v", ours.Encode(), res.Request.Problems)
-	}
-}
-
-// The generated typed methods go through EncodeForm too (template override): custom
-// fields and file_id[] reach the server, and the request passes the contract.
-func TestGeneratedFormdataMethodUsesEncodeForm(t *testing.T) {
+// The generated typed methods (package api, through Client.Generated) use the same form
+// encoder (template override): custom fields and file_id[] reach the server, and the
+// request passes the contract.
+func TestGeneratedFormdataMethodEncodesForPHP(t *testing.T) {
 	srv := newFakeCerb(t, replay(recorded(t, "compose-ok.har", "compose-minimal")))
-	c := newClient(t, srv.baseURL(), api.Bearer("tok"))
+	c := newClient(t, srv.baseURL(), cerb.Bearer("tok"))
 	ids := api.FileIDs{1}
 	status := api.TicketStatusCodeOpen
 	form := api.ComposeTicketForm{GroupId: 1, Subject: "s", Content: "c", FileId: &ids, Status: &status}

@@ -1,36 +1,40 @@
-// Package api is a Go client for Cerb's ticket compose and reply operations.
+// Package cerb is a Go client for the Cerb helpdesk's ticket API: compose a new ticket
+// (POST /rest/tickets/compose.json) and reply to one (POST /rest/tickets/reply.json).
 //
-// cerb.gen.go is generated from openapi.yaml by oapi-codegen (go generate ./ at the
-// module root; never edit it). The rest is a thin hand-written layer:
-//
-//   - EncodeForm (form.go), the form encoder the generated ...WithFormdataBody methods call
-//     through a one-line override of oapi-codegen's client.tmpl: PHP arrays as
-//     file_id[]=1&file_id[]=2, custom fields as top-level custom_<id> / custom_<id>[],
-//     pointers to 0 kept, and an error instead of any silently dropped value.
-//   - Client (client.go), a facade with typed requests (ComposeRequest, ReplyRequest,
-//     Opt, When, CustomFields), typed results (TicketRecord, DraftRecord) and typed errors
-//     (*APIError for "__status":"error" with HTTP 200 or 401, *UnexpectedResponseError for
-//     anything that is not a Cerb JSON envelope, *FieldError for input refused before
-//     sending).
-//   - Auth (auth.go): Bearer, BearerTokenSource and the legacy signed Legacy (Cerb-Auth).
-//
-// The client never retries: compose and reply are not idempotent, and a retried compose
-// creates a second ticket and mails the customer twice.
-//
-// Usage:
-//
-//	c, err := api.New(api.Config{BaseURL: "https://cerb.example/rest", Auth: api.Bearer(token)})
-//	if err != nil { ... }
-//	res, err := c.Compose(ctx, api.ComposeRequest{
-//		GroupID: 1, To: "customer@example.com", Subject: "Hello", Content: "Hi there.",
-//		CustomFields: api.CustomFields{5: api.Single("High"), 7: api.Multi("billing", "bug")},
+//	c, err := cerb.New(cerb.Config{
+//		BaseURL: "https://cerb.example/rest",
+//		Auth:    cerb.Bearer(token), // or cerb.BearerTokenSource, cerb.Legacy
 //	})
-//	var apiErr *api.APIError
+//	res, err := c.Compose(ctx, cerb.ComposeRequest{
+//		GroupID: 1, To: "customer@example.com", Subject: "Your order", Content: "Hello.",
+//		CustomFields: cerb.CustomFields{4: cerb.Single("High"), 7: cerb.Multi("billing", "bug")},
+//	})
+//	var apiErr *cerb.APIError
 //	if errors.As(err, &apiErr) {
 //		// Cerb refused: apiErr.Code, apiErr.Message (HTTP 200 or 401)
 //	}
-//	t, err := c.Reply(ctx, api.ReplyRequest{
-//		MessageID: res.Ticket.InitialMessageID, Content: "On it.",
-//		Status: api.Status(api.StatusWaiting), // unset would reopen the ticket
+//	ticket, err := c.Reply(ctx, cerb.ReplyRequest{
+//		MessageID: res.Ticket.InitialMessageID,
+//		Content:   "We are on it.",
+//		Status:    cerb.StatusWaiting, // unset REOPENS the ticket
 //	})
-package api
+//
+// What Cerb does silently, and what the client makes of it:
+//
+//   - Errors come back with HTTP 200 and "__status":"error". Compose and Reply return them
+//     as *APIError (401 too); an answer that is not a Cerb JSON envelope (an HTML page from
+//     a proxy, a redirect) as *UnexpectedResponseError.
+//   - Input Cerb would accept and mishandle (a bare Unix timestamp in SendAt, invalid UTF-8,
+//     an address without @, ...) is refused before anything is sent, with a *FieldError
+//     that names the form field; errors.Is(err, ErrInvalidRequest) matches them all.
+//   - A reply without Status reopens the ticket.
+//   - On a multi-value custom field, a reply adds the values sent to the stored ones: say
+//     Add, Remove or Replace (see CustomValue).
+//   - Compose with a future SendAt queues the mail: the result is a Draft, not a Ticket.
+//   - Compose and reply are not idempotent, so the client never retries: a compose whose
+//     answer was lost may have created the ticket and mailed the customer.
+//
+// The client is built on package api, the code oapi-codegen generates from the same
+// OpenAPI document (openapi.yaml at the module root); Client.Generated returns that
+// low-level client.
+package cerb

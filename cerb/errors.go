@@ -1,6 +1,7 @@
-package api
+package cerb
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -23,7 +24,7 @@ type APIError struct {
 
 func (e *APIError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "api: %s: cerb error", e.Operation)
+	fmt.Fprintf(&b, "cerb: %s: Cerb answered", e.Operation)
 	if e.Code != "" {
 		fmt.Fprintf(&b, " %s", e.Code)
 	}
@@ -56,7 +57,7 @@ type UnexpectedResponseError struct {
 }
 
 func (e *UnexpectedResponseError) Error() string {
-	msg := fmt.Sprintf("api: %s: unexpected response: HTTP %d, Content-Type %q", e.Operation, e.HTTPStatus, e.ContentType)
+	msg := fmt.Sprintf("cerb: %s: unexpected response: HTTP %d, Content-Type %q", e.Operation, e.HTTPStatus, e.ContentType)
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()
 	}
@@ -75,4 +76,27 @@ func bodyStart(b []byte) string {
 		}
 	}
 	return string(b)
+}
+
+// ErrInvalidRequest is matched (errors.Is) by every error that refuses a request before
+// anything is sent: a value the spec forbids, or one a PHP form cannot carry.
+var ErrInvalidRequest = errors.New("invalid request")
+
+// FieldError is a request refused before anything was sent; Field is the form field's
+// wire name, e.g. "send_at", "custom_7" or "file_id[0]". errors.Is(err,
+// ErrInvalidRequest) is true for every FieldError.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return fmt.Sprintf("field %s: %v", e.Field, e.Err) }
+
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrInvalidRequest) true for every FieldError.
+func (e *FieldError) Is(target error) bool { return target == ErrInvalidRequest }
+
+func fieldErr(field, format string, args ...any) error {
+	return &FieldError{Field: field, Err: fmt.Errorf(format, args...)}
 }

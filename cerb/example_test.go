@@ -1,4 +1,4 @@
-package api_test
+package cerb_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cerb-openapi/cerb-openapi/api"
+	"github.com/cerb-openapi/cerb-openapi/cerb"
 	"github.com/cerb-openapi/cerb-openapi/contract"
 )
 
@@ -62,11 +62,11 @@ func ExampleClient_Compose() {
 	srv := fakeCerbFor("compose-ok.har", "compose-minimal", nil)
 	defer srv.Close()
 
-	c, err := api.New(api.Config{BaseURL: srv.URL + "/rest", Auth: api.Bearer("my-oauth-token")})
+	c, err := cerb.New(cerb.Config{BaseURL: srv.URL + "/rest", Auth: cerb.Bearer("my-oauth-token")})
 	if err != nil {
 		panic(err)
 	}
-	res, err := c.Compose(context.Background(), api.ComposeRequest{
+	res, err := c.Compose(context.Background(), cerb.ComposeRequest{
 		GroupID: 1,
 		To:      "customer@example.com",
 		Subject: "Minimal compose",
@@ -76,7 +76,7 @@ func ExampleClient_Compose() {
 		panic(err)
 	}
 	t := res.Ticket
-	fmt.Println(t.ID, t.Mask, t.Status, t.SubjectText())
+	fmt.Println(t.ID, t.Mask, t.Status, t.Subject)
 	fmt.Println("reply to message", t.InitialMessageID)
 	// Output:
 	// 2 ZAA-87972-656 open Minimal compose
@@ -90,10 +90,10 @@ func ExampleClient_Compose_scheduled() {
 	})
 	defer srv.Close()
 
-	c, _ := api.New(api.Config{BaseURL: srv.URL + "/rest", Auth: api.Bearer("my-oauth-token")})
-	res, err := c.Compose(context.Background(), api.ComposeRequest{
+	c, _ := cerb.New(cerb.Config{BaseURL: srv.URL + "/rest", Auth: cerb.Bearer("my-oauth-token")})
+	res, err := c.Compose(context.Background(), cerb.ComposeRequest{
 		GroupID: 1, To: "customer@example.com", Subject: "Scheduled (@unix)", Content: "Later.",
-		SendAt: api.At(time.Unix(1795783602, 0)), // or api.Text("+1 day")
+		SendAt: cerb.At(time.Unix(1795783602, 0)), // or cerb.TimeText("+1 day")
 	})
 	if err != nil {
 		panic(err)
@@ -112,20 +112,20 @@ func ExampleClient_Reply() {
 	})
 	defer srv.Close()
 
-	c, _ := api.New(api.Config{BaseURL: srv.URL + "/rest", Auth: api.Bearer("my-oauth-token")})
-	t, err := c.Reply(context.Background(), api.ReplyRequest{
+	c, _ := cerb.New(cerb.Config{BaseURL: srv.URL + "/rest", Auth: cerb.Bearer("my-oauth-token")})
+	t, err := c.Reply(context.Background(), cerb.ReplyRequest{
 		MessageID: 56,
 		Content:   "Set waiting.",
-		Status:    api.Status(api.StatusWaiting), // without Status the reply REOPENS the ticket
-		OwnerID:   api.ID(0),                     // unassign; leave unset to keep the owner
+		Status:    cerb.StatusWaiting, // without Status the reply REOPENS the ticket
+		OwnerID:   cerb.ID(0),         // unassign; leave unset to keep the owner
 	})
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(t.Status, t.StatusID, t.LatestMessageID)
+	fmt.Println(t.Status, t.LatestMessageID)
 	// Output:
 	// content=Set+waiting.&message_id=56&owner_id=0&status=1
-	// waiting 1 60
+	// waiting 60
 }
 
 func ExampleCustomFields() {
@@ -134,13 +134,13 @@ func ExampleCustomFields() {
 	})
 	defer srv.Close()
 
-	c, _ := api.New(api.Config{BaseURL: srv.URL + "/rest", Auth: api.Bearer("my-oauth-token")})
-	res, err := c.Compose(context.Background(), api.ComposeRequest{
+	c, _ := cerb.New(cerb.Config{BaseURL: srv.URL + "/rest", Auth: cerb.Bearer("my-oauth-token")})
+	res, err := c.Compose(context.Background(), cerb.ComposeRequest{
 		GroupID: 1, Subject: "Custom fields", Content: "x",
-		CustomFields: api.CustomFields{
-			4: api.Single("High"),
-			6: api.Checkbox(true),
-			7: api.Multi("billing", "bug"),
+		CustomFields: cerb.CustomFields{
+			4: cerb.Single("High"),
+			6: cerb.Checkbox(true),
+			7: cerb.Multi("billing", "bug"),
 		},
 		Expand: []string{"custom_"}, // echo them back
 	})
@@ -148,21 +148,21 @@ func ExampleCustomFields() {
 		panic(err)
 	}
 	v, _ := res.Ticket.Custom(7)
-	fmt.Printf("custom_7 = %q\n", v)
+	fmt.Printf("custom 7: %q\n", v)
 	// Output:
 	// content=x&custom_4=High&custom_6=1&custom_7%5B%5D=billing&custom_7%5B%5D=bug&group_id=1&subject=Custom+fields
-	// custom_7 = "billing, bug"
+	// custom 7: ["billing" "bug"]
 }
 
 func ExampleAPIError() {
 	srv := fakeCerbFor("compose-errors.har", "compose-group-nonexistent", nil)
 	defer srv.Close()
 
-	c, _ := api.New(api.Config{BaseURL: srv.URL + "/rest", Auth: api.Bearer("my-oauth-token")})
-	_, err := c.Compose(context.Background(), api.ComposeRequest{GroupID: 999, Subject: "s", Content: "c"})
+	c, _ := cerb.New(cerb.Config{BaseURL: srv.URL + "/rest", Auth: cerb.Bearer("my-oauth-token")})
+	_, err := c.Compose(context.Background(), cerb.ComposeRequest{GroupID: 999, Subject: "s", Content: "c"})
 
-	var apiErr *api.APIError
-	var unexpected *api.UnexpectedResponseError
+	var apiErr *cerb.APIError
+	var unexpected *cerb.UnexpectedResponseError
 	switch {
 	case errors.As(err, &apiErr) && apiErr.Unauthorized():
 		fmt.Println("check the token")
@@ -170,18 +170,18 @@ func ExampleAPIError() {
 		fmt.Println(apiErr.HTTPStatus, apiErr.Code, apiErr.Message)
 	case errors.As(err, &unexpected):
 		fmt.Println("not Cerb:", unexpected.BodyStart)
-	case errors.Is(err, api.ErrInvalidRequest):
+	case errors.Is(err, cerb.ErrInvalidRequest):
 		fmt.Println("fix the request:", err)
 	}
 	fmt.Println(err)
 
 	// Refused before anything is sent: Cerb would mail at once on a bare timestamp.
-	_, err = c.Compose(context.Background(), api.ComposeRequest{GroupID: 1, Subject: "s", Content: "c", SendAt: api.Text("1795783602")})
-	var fieldErr *api.FieldError
+	_, err = c.Compose(context.Background(), cerb.ComposeRequest{GroupID: 1, Subject: "s", Content: "c", SendAt: cerb.TimeText("1795783602")})
+	var fieldErr *cerb.FieldError
 	fmt.Println(errors.As(err, &fieldErr), fieldErr.Field)
 	// Output:
 	// 200 ERROR The given 'group_id' parameter is invalid
-	// api: compose: cerb error ERROR: The given 'group_id' parameter is invalid (HTTP 200, Cerb 10.4.10 build 2024030901)
+	// cerb: compose: Cerb answered ERROR: The given 'group_id' parameter is invalid (HTTP 200, Cerb 10.4.10 build 2024030901)
 	// true send_at
 }
 
@@ -189,38 +189,45 @@ func ExampleLegacy() {
 	const accessKey, secret = "pjlfmn339fgh", "fw4y9fjjd5tqjlsk3u9zkjjr154xbftc"
 	srv := fakeCerbFor("reply-ok.har", "reply-legacy-cerb-auth", func(r *http.Request, body string) {
 		// What the server does: recompute the signature from the request as received.
-		want := api.CerbAuthSignature(accessKey, secret, r.Method, r.Header.Get("X-Date"), r.URL.EscapedPath(), r.URL.RawQuery, []byte(body))
+		want := cerb.LegacySignature(accessKey, secret, r.Method, r.Header.Get("X-Date"), r.URL.EscapedPath(), r.URL.RawQuery, []byte(body))
 		fmt.Println("signature valid:", r.Header.Get("Cerb-Auth") == want)
 	})
 	defer srv.Close()
 
-	auth := api.Legacy(accessKey, secret)
+	auth := cerb.Legacy(accessKey, secret)
 	fmt.Println(auth) // secrets never print
-	c, _ := api.New(api.Config{BaseURL: srv.URL + "/rest", Auth: auth})
-	t, err := c.Reply(context.Background(), api.ReplyRequest{MessageID: 56, Content: "Signed legacy reply."})
+	c, _ := cerb.New(cerb.Config{BaseURL: srv.URL + "/rest", Auth: auth})
+	t, err := c.Reply(context.Background(), cerb.ReplyRequest{MessageID: 56, Content: "Signed legacy reply."})
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(t.ID)
 	// Output:
-	// api.Legacy(REDACTED)
+	// cerb.Legacy(REDACTED)
 	// signature valid: true
 	// 56
 }
 
-func ExampleEncodeForm() {
-	ids := api.FileIDs{1, 2}
-	status := api.TicketStatusCodeOpen
-	form := api.ComposeTicketForm{GroupId: 1, Subject: "s", Content: "c", FileId: &ids, Status: &status}
-	form.AdditionalProperties = map[string]api.CustomFieldValue{}
-	var v api.CustomFieldValue
-	_ = v.FromCustomFieldValue1([]string{"a", "b"})
-	form.Set("custom_7", v)
-	vals, err := api.EncodeForm(form)
+func ExampleReplace() {
+	srv := fakeCerbFor("reply-ok.har", "reply-custom-fields", func(_ *http.Request, body string) {
+		b, _ := url.QueryUnescape(body)
+		fmt.Println(b)
+	})
+	defer srv.Close()
+
+	c, _ := cerb.New(cerb.Config{BaseURL: srv.URL + "/rest", Auth: cerb.Bearer("my-oauth-token")})
+	// What custom field 7 (multiple checkboxes) holds now: from ticket.Custom(7) after a
+	// compose or reply with Expand: []string{"custom_"}.
+	stored := []string{"billing", "bug"}
+	_, err := c.Reply(context.Background(), cerb.ReplyRequest{
+		MessageID: 56, Content: "Retagged.", Status: cerb.StatusOpen,
+		CustomFields: cerb.CustomFields{
+			7: cerb.Replace(stored, "feature"), // or cerb.Add("feature"), cerb.Remove("bug")
+		},
+	})
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(vals.Encode())
 	// Output:
-	// content=c&custom_7%5B%5D=a&custom_7%5B%5D=b&file_id%5B%5D=1&file_id%5B%5D=2&group_id=1&status=0&subject=s
+	// content=Retagged.&custom_7[]=-billing&custom_7[]=-bug&custom_7[]=feature&message_id=56&status=0
 }

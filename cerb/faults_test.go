@@ -1,4 +1,4 @@
-package api_test
+package cerb_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cerb-openapi/cerb-openapi/api"
+	"github.com/cerb-openapi/cerb-openapi/cerb"
 )
 
 // TestClientFaults: a server that misbehaves gives, for compose and for reply, a typed error
@@ -59,7 +59,7 @@ func TestClientFaults(t *testing.T) {
 				if !errors.As(err, &ue) || !errors.Is(err, io.EOF) || !strings.Contains(err.Error(), "EOF") {
 					t.Errorf("err = %v (%T), want a *url.Error matching io.EOF", err, err)
 				}
-				var ure *api.UnexpectedResponseError
+				var ure *cerb.UnexpectedResponseError
 				if errors.As(err, &ure) {
 					t.Errorf("err = %v: there was no response to describe", err)
 				}
@@ -103,7 +103,7 @@ func TestClientFaults(t *testing.T) {
 			name:    "5xx with a Cerb error envelope",
 			handler: respond(500, "application/json", `{"__status":"error","message":"Database error"}`),
 			check: func(t *testing.T, err error) {
-				var ae *api.APIError
+				var ae *cerb.APIError
 				if !errors.As(err, &ae) || ae.HTTPStatus != 500 || ae.Message != "Database error" || !strings.Contains(err.Error(), "HTTP 500") {
 					t.Errorf("err = %v (%T), want *APIError with HTTP 500", err, err)
 				}
@@ -159,7 +159,7 @@ func TestClientFaults(t *testing.T) {
 					tt.handler(w, r)
 				}))
 				defer srv.Close()
-				c, err := api.New(api.Config{BaseURL: srv.URL + "/rest", Auth: api.Bearer(token), Timeout: tt.timeout})
+				c, err := cerb.New(cerb.Config{BaseURL: srv.URL + "/rest", Auth: cerb.Bearer(token), Timeout: tt.timeout})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -173,14 +173,14 @@ func TestClientFaults(t *testing.T) {
 				if op == "compose" {
 					_, err = c.Compose(ctx, composeOK)
 				} else {
-					_, err = c.Reply(ctx, api.ReplyRequest{MessageID: 1, Content: "x", Status: api.Status(api.StatusWaiting)})
+					_, err = c.Reply(ctx, cerb.ReplyRequest{MessageID: 1, Content: "x", Status: cerb.StatusWaiting})
 				}
 				if err == nil {
 					t.Fatal("no error")
 				}
 				t.Logf("FAULT %s %s → %T: %v", op, tt.name, err, err)
-				if !strings.HasPrefix(err.Error(), "api: "+op+": ") {
-					t.Errorf("err = %q, want it to start with %q", err, "api: "+op+": ")
+				if !strings.HasPrefix(err.Error(), "cerb: "+op+": ") {
+					t.Errorf("err = %q, want it to start with %q", err, "cerb: "+op+": ")
 				}
 				tt.check(t, err)
 				if strings.Contains(err.Error(), token) || strings.Contains(fmt.Sprintf("%+v", err), token) {
@@ -201,7 +201,7 @@ func TestClientFaults(t *testing.T) {
 func wantUnexpected(status int, inMsg, body string) func(*testing.T, error) {
 	return func(t *testing.T, err error) {
 		t.Helper()
-		var ue *api.UnexpectedResponseError
+		var ue *cerb.UnexpectedResponseError
 		if !errors.As(err, &ue) {
 			t.Fatalf("err = %v (%T), want *UnexpectedResponseError", err, err)
 		}

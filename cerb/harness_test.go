@@ -1,4 +1,4 @@
-package api_test
+package cerb_test
 
 import (
 	"bytes"

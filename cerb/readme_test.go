@@ -1,6 +1,9 @@
-package api_test
+package cerb_test
 
 import (
+	"go/format"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,6 +30,20 @@ func TestReadmeRuns(t *testing.T) {
 	code, _, ok2 := strings.Cut(rest, "```\n")
 	if !ok || !ok2 {
 		t.Fatal("no ```go block in the README section")
+	}
+	// The program imports one package of this module, cerb, and is gofmt-formatted.
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", code, parser.ImportsOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, imp := range f.Imports {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		if strings.HasPrefix(path, "github.com/cerb-openapi/") && path != "github.com/cerb-openapi/cerb-openapi/cerb" {
+			t.Errorf("the README program imports %s; it should need only github.com/cerb-openapi/cerb-openapi/cerb", path)
+		}
+	}
+	if formatted, err := format.Source([]byte(code)); err != nil || string(formatted) != code {
+		t.Errorf("the README program is not gofmt-formatted (%v)", err)
 	}
 	composed := recorded(t, "compose-ok.har", "compose-minimal")
 	replied := recorded(t, "reply-ok.har", "reply-status-1")

@@ -1,32 +1,34 @@
-package api
+package cerb
 
 import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cerb-openapi/cerb-openapi/api"
 )
 
 // ComposeRequest is the input of Client.Compose (POST /tickets/compose.json).
-// Zero values are "not sent" except where a field says otherwise.
+// Zero values are not sent, except where a field says otherwise.
 type ComposeRequest struct {
 	GroupID int64  // required, >= 1
 	Subject string // required
-	Content string // required; plain text, or Markdown with ContentFormat
+	Content string // required; plain text, or Markdown with Markdown set
 
 	To, Cc, Bcc string // comma-separated addresses; optional (no To: nothing is mailed)
 
-	BucketID Opt[int64] // 0 = the group's default bucket
-	OrgID    Opt[int64]
-	OwnerID  Opt[int64] // 0 = nobody
+	BucketID OptionalID // unset = the group's default bucket
+	OrgID    OptionalID // unset = the org of the first recipient's contact
+	OwnerID  OptionalID // unset or ID(0) = nobody
 
-	Status   Opt[TicketStatusCode] // unset = open
-	ReopenAt When                  // applied only with Status waiting or closed
-	SendAt   When                  // a future time queues the mail: the result is a Draft
+	Status   Status // unset = StatusOpen
+	ReopenAt When   // applied only with Status waiting or closed
+	SendAt   When   // a future time queues the mail: the result is a Draft
 
-	ContentFormat  ContentFormat // "" plain text, or ContentFormatMarkdown
-	HTMLTemplateID int64         // 0 = not sent
-	FileIDs        []int64       // attachment ids from /attachments/upload.json
-	DontSend       bool          // create the ticket without mailing anything
+	Markdown       bool    // Content is Markdown: Cerb adds an HTML part (content_format=markdown)
+	HTMLTemplateID int64   // HTML mail template for Markdown content; 0 = not sent
+	FileIDs        []int64 // attachment ids from /attachments/upload.json
+	DontSend       bool    // create the ticket without mailing anything
 	CustomFields   CustomFields
 
 	Expand   []string // query expand=a,b: e.g. "custom_", "group_"
@@ -34,6 +36,7 @@ type ComposeRequest struct {
 }
 
 // ReplyRequest is the input of Client.Reply (POST /tickets/reply.json).
+// Zero values are not sent, except where a field says otherwise.
 type ReplyRequest struct {
 	MessageID int64  // required: a ticket's InitialMessageID or LatestMessageID
 	Content   string // required
@@ -41,18 +44,18 @@ type ReplyRequest struct {
 	To, Cc, Bcc string
 	Subject     string // non-empty renames the ticket
 
-	// Status after the reply. Unset means Cerb's default, 0 = open: a reply without a
-	// status REOPENS a waiting or closed ticket. Set it to keep the current status.
-	Status   Opt[TicketStatusCode]
+	// Status after the reply. Unset means Cerb's default, open: a reply without a status
+	// REOPENS a waiting or closed ticket. Set it to keep the current status.
+	Status   Status
 	ReopenAt When
 	SendAt   When // a future time queues the reply; the unchanged ticket comes back
 
-	BucketID Opt[int64] // moves the ticket; the group follows the bucket
-	GroupID  Opt[int64] // quirk: alone it only moves to the CURRENT group's default bucket
-	OwnerID  Opt[int64] // ID(0) unassigns; unset leaves the owner unchanged
+	BucketID OptionalID // moves the ticket; the group follows the bucket
+	GroupID  OptionalID // quirk: alone it only moves to the CURRENT group's default bucket
+	OwnerID  OptionalID // ID(0) unassigns; unset leaves the owner unchanged
 	WorkerID int64      // send as this worker (superusers only); 0 = not sent
 
-	ContentFormat  ContentFormat
+	Markdown       bool
 	HTMLTemplateID int64
 	FileIDs        []int64
 	DontSend       bool // store the message without mailing it
@@ -60,7 +63,7 @@ type ReplyRequest struct {
 	IsAutoreply    bool
 	IsBroadcast    bool
 	IsForward      bool
-	CustomFields   CustomFields
+	CustomFields   CustomFields // multi-value fields: Add, Remove, Replace (see CustomValue)
 
 	Expand   []string
 	ShowMeta bool
@@ -93,22 +96,22 @@ func (c *checker) addresses(field, s string) {
 	}
 }
 
-func (c *checker) optID(field string, o Opt[int64]) {
+func (c *checker) optID(field string, o OptionalID) {
 	if v, ok := o.Get(); ok && v < 0 {
 		c.fail(field, "must be >= 0, got %d", v)
 	}
 }
 
-func (c *checker) status(o Opt[TicketStatusCode]) {
-	if v, ok := o.Get(); ok && !v.Valid() {
-		c.fail("status", "must be 0..3, got %d", v)
+func (c *checker) status(s Status) *api.TicketStatusCode {
+	if s == "" {
+		return nil
 	}
-}
-
-func (c *checker) contentFormat(f ContentFormat) {
-	if !f.Valid() {
-		c.fail("content_format", "%q is not one of \"\", markdown, parsedown, html", f)
+	code, err := s.code()
+	if err != nil {
+		c.fail("status", "%v", err)
+		return nil
 	}
+	return &code
 }
 
 func (c *checker) fileIDs(ids []int64) {
@@ -134,8 +137,8 @@ func (c *checker) when(field string, w When, enc func(When) (string, error)) *st
 	return &s
 }
 
-func (c *checker) custom(cf CustomFields) map[string]CustomFieldValue {
-	m, err := cf.additional()
+func (c *checker) custom(op string, cf CustomFields) map[string]api.CustomFieldValue {
+	m, err := cf.union(op)
 	if err != nil && c.err == nil {
 		c.err = err
 	}
@@ -147,11 +150,11 @@ func (c *checker) custom(cf CustomFields) map[string]CustomFieldValue {
 	return m
 }
 
-func flag(b bool) *Flag {
+func flag(b bool) *api.Flag {
 	if !b {
 		return nil
 	}
-	f := FlagYes
+	f := api.FlagYes
 	return &f
 }
 
@@ -170,21 +173,22 @@ func optRecord(id int64) *int64 {
 }
 
 // shared converts the fields compose and reply have in common.
-func (c *checker) shared(format ContentFormat, fileIDs []int64, custom CustomFields) (*ContentFormat, *FileIDs, map[string]CustomFieldValue) {
-	var cf *ContentFormat
-	if format != "" {
-		cf = &format
+func (c *checker) shared(op string, markdown bool, fileIDs []int64, custom CustomFields) (*api.ContentFormat, *api.FileIDs, map[string]api.CustomFieldValue) {
+	var cf *api.ContentFormat
+	if markdown {
+		f := api.ContentFormatMarkdown
+		cf = &f
 	}
-	var ids *FileIDs
+	var ids *api.FileIDs
 	if len(fileIDs) > 0 {
-		cp := append(FileIDs(nil), fileIDs...)
+		cp := append(api.FileIDs(nil), fileIDs...)
 		ids = &cp
 	}
-	return cf, ids, c.custom(custom)
+	return cf, ids, c.custom(op, custom)
 }
 
 // query converts expand and show_meta, recording the first error.
-func (c *checker) query(expand []string, showMeta bool) (*string, *Flag) {
+func (c *checker) query(expand []string, showMeta bool) (*string, *api.Flag) {
 	e, m, err := queryParams(expand, showMeta)
 	if err != nil && c.err == nil {
 		c.err = err
@@ -192,7 +196,7 @@ func (c *checker) query(expand []string, showMeta bool) (*string, *Flag) {
 	return e, m
 }
 
-func queryParams(expand []string, showMeta bool) (*string, *Flag, error) {
+func queryParams(expand []string, showMeta bool) (*string, *api.Flag, error) {
 	var e *string
 	if len(expand) > 0 {
 		for _, x := range expand {
@@ -207,7 +211,7 @@ func queryParams(expand []string, showMeta bool) (*string, *Flag, error) {
 }
 
 // form checks the request against the spec and builds the generated body and params.
-func (r ComposeRequest) form() (*ComposeTicketParams, ComposeTicketForm, error) {
+func (r ComposeRequest) form() (*api.ComposeTicketParams, api.ComposeTicketForm, error) {
 	var c checker
 	if r.GroupID < 1 {
 		c.fail("group_id", "is required (>= 1), got %d", r.GroupID)
@@ -220,13 +224,11 @@ func (r ComposeRequest) form() (*ComposeTicketParams, ComposeTicketForm, error) 
 	c.optID("bucket_id", r.BucketID)
 	c.optID("org_id", r.OrgID)
 	c.optID("owner_id", r.OwnerID)
-	c.status(r.Status)
-	c.contentFormat(r.ContentFormat)
 	if r.HTMLTemplateID < 0 {
 		c.fail("html_template_id", "must be >= 1, got %d", r.HTMLTemplateID)
 	}
 	c.fileIDs(r.FileIDs)
-	f := ComposeTicketForm{
+	f := api.ComposeTicketForm{
 		GroupId:        r.GroupID,
 		Subject:        r.Subject,
 		Content:        r.Content,
@@ -236,21 +238,21 @@ func (r ComposeRequest) form() (*ComposeTicketParams, ComposeTicketForm, error) 
 		BucketId:       r.BucketID.ptr(),
 		OrgId:          r.OrgID.ptr(),
 		OwnerId:        r.OwnerID.ptr(),
-		Status:         r.Status.ptr(),
+		Status:         c.status(r.Status),
 		ReopenAt:       c.when("reopen_at", r.ReopenAt, When.reopenAt),
 		SendAt:         c.when("send_at", r.SendAt, When.sendAt),
 		HtmlTemplateId: optRecord(r.HTMLTemplateID),
 		DontSend:       flag(r.DontSend),
 	}
-	f.ContentFormat, f.FileId, f.AdditionalProperties = c.shared(r.ContentFormat, r.FileIDs, r.CustomFields)
+	f.ContentFormat, f.FileId, f.AdditionalProperties = c.shared("compose", r.Markdown, r.FileIDs, r.CustomFields)
 	expand, showMeta := c.query(r.Expand, r.ShowMeta)
 	if c.err != nil {
 		return nil, f, c.err
 	}
-	return &ComposeTicketParams{Expand: expand, ShowMeta: showMeta}, f, nil
+	return &api.ComposeTicketParams{Expand: expand, ShowMeta: showMeta}, f, nil
 }
 
-func (r ReplyRequest) form() (*ReplyToTicketParams, ReplyToTicketForm, error) {
+func (r ReplyRequest) form() (*api.ReplyToTicketParams, api.ReplyToTicketForm, error) {
 	var c checker
 	if r.MessageID < 1 {
 		c.fail("message_id", "is required (>= 1), got %d", r.MessageID)
@@ -263,8 +265,6 @@ func (r ReplyRequest) form() (*ReplyToTicketParams, ReplyToTicketForm, error) {
 	c.optID("bucket_id", r.BucketID)
 	c.optID("group_id", r.GroupID)
 	c.optID("owner_id", r.OwnerID)
-	c.status(r.Status)
-	c.contentFormat(r.ContentFormat)
 	if r.HTMLTemplateID < 0 {
 		c.fail("html_template_id", "must be >= 1, got %d", r.HTMLTemplateID)
 	}
@@ -272,14 +272,14 @@ func (r ReplyRequest) form() (*ReplyToTicketParams, ReplyToTicketForm, error) {
 		c.fail("worker_id", "must be >= 1, got %d", r.WorkerID)
 	}
 	c.fileIDs(r.FileIDs)
-	f := ReplyToTicketForm{
+	f := api.ReplyToTicketForm{
 		MessageId:      r.MessageID,
 		Content:        r.Content,
 		To:             optStr(r.To),
 		Cc:             optStr(r.Cc),
 		Bcc:            optStr(r.Bcc),
 		Subject:        optStr(r.Subject),
-		Status:         r.Status.ptr(),
+		Status:         c.status(r.Status),
 		ReopenAt:       c.when("reopen_at", r.ReopenAt, When.reopenAt),
 		SendAt:         c.when("send_at", r.SendAt, When.sendAt),
 		BucketId:       r.BucketID.ptr(),
@@ -293,10 +293,10 @@ func (r ReplyRequest) form() (*ReplyToTicketParams, ReplyToTicketForm, error) {
 		IsBroadcast:    flag(r.IsBroadcast),
 		IsForward:      flag(r.IsForward),
 	}
-	f.ContentFormat, f.FileId, f.AdditionalProperties = c.shared(r.ContentFormat, r.FileIDs, r.CustomFields)
+	f.ContentFormat, f.FileId, f.AdditionalProperties = c.shared("reply", r.Markdown, r.FileIDs, r.CustomFields)
 	expand, showMeta := c.query(r.Expand, r.ShowMeta)
 	if c.err != nil {
 		return nil, f, c.err
 	}
-	return &ReplyToTicketParams{Expand: expand, ShowMeta: showMeta}, f, nil
+	return &api.ReplyToTicketParams{Expand: expand, ShowMeta: showMeta}, f, nil
 }

@@ -1,4 +1,4 @@
-package api
+package cerb
 
 import (
 	"errors"
@@ -6,67 +6,78 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/cerb-openapi/cerb-openapi/api"
 )
 
-// Opt is an optional value whose zero value means "not sent". Use it where Cerb treats
-// "absent" and 0 differently: a reply without status reopens the ticket, owner_id=0
-// unassigns while an absent owner_id leaves the owner alone.
-type Opt[T any] struct {
-	v  T
-	ok bool
+// Status is a ticket's status: a request's Status and a Ticket's Status. The zero value
+// (unset) sends no status: compose then opens the ticket, and reply REOPENS it.
+type Status string
+
+// The statuses a request may set. A Ticket may also report "deleted", which these two
+// operations never set: Cerb 10.4.10 accepts status=3 (deleted) and ignores it, so the
+// client does not offer it.
+const (
+	StatusOpen    Status = "open"    // status=0
+	StatusWaiting Status = "waiting" // status=1
+	StatusClosed  Status = "closed"  // status=2
+)
+
+// code returns the wire value (status=0..2).
+func (s Status) code() (api.TicketStatusCode, error) {
+	switch s {
+	case StatusOpen:
+		return api.TicketStatusCodeOpen, nil
+	case StatusWaiting:
+		return api.TicketStatusCodeWaiting, nil
+	case StatusClosed:
+		return api.TicketStatusCodeClosed, nil
+	}
+	return 0, fmt.Errorf("%q is not one of open, waiting, closed (Cerb ignores status=3, deleted)", string(s))
 }
 
-// Some returns a set Opt. Spell the type when the constant is untyped: Some[int64](0).
-func Some[T any](v T) Opt[T] { return Opt[T]{v: v, ok: true} }
+// OptionalID is a record id where Cerb treats "absent" and 0 differently: owner_id=0
+// unassigns while an absent owner_id leaves the owner alone. The zero value is unset (not
+// sent); build a set one with ID.
+type OptionalID struct {
+	id  int64
+	set bool
+}
 
-// Get returns the value and whether it is set.
-func (o Opt[T]) Get() (T, bool) { return o.v, o.ok }
+// ID is a set OptionalID: OwnerID: cerb.ID(0) unassigns, cerb.ID(2) assigns worker 2.
+func ID(id int64) OptionalID { return OptionalID{id: id, set: true} }
 
-// IsSet reports whether the value will be sent.
-func (o Opt[T]) IsSet() bool { return o.ok }
+// Get returns the id and whether it is set.
+func (o OptionalID) Get() (int64, bool) { return o.id, o.set }
 
-func (o Opt[T]) ptr() *T {
-	if !o.ok {
+func (o OptionalID) ptr() *int64 {
+	if !o.set {
 		return nil
 	}
-	v := o.v
-	return &v
+	id := o.id
+	return &id
 }
 
-// ID is Some for record ids: OwnerID: api.ID(0) unassigns.
-func ID(id int64) Opt[int64] { return Some(id) }
-
-// Ticket status codes for requests (status=0..2). Deleted (3) exists in the spec but
-// compose ignores it.
-const (
-	StatusOpen    = TicketStatusCodeOpen
-	StatusWaiting = TicketStatusCodeWaiting
-	StatusClosed  = TicketStatusCodeClosed
-)
-
-// Status returns a set status: Status: api.Status(api.StatusWaiting).
-func Status(s TicketStatusCode) Opt[TicketStatusCode] { return Some(s) }
-
-// When is a point in time for send_at and reopen_at: either an exact time (At) or text
-// that PHP's strtotime() understands (Text). The zero When is "not sent".
+// When is the time of SendAt or ReopenAt: an exact time (At) or text that PHP's
+// strtotime() understands (TimeText). The zero When is unset (not sent).
 type When struct {
 	t    time.Time
 	text string
 	kind int // 0 unset, 1 time, 2 text
 }
 
-// At is an exact time. send_at goes out as "@<unix seconds>" (Cerb's strtotime() does not
-// read a bare timestamp there and would send at once); reopen_at as "<unix seconds>".
+// At is an exact time. SendAt goes out as "@<unix seconds>" (Cerb's strtotime() does not
+// read a bare timestamp there and would send at once); ReopenAt as "<unix seconds>".
 func At(t time.Time) When { return When{t: t, kind: 1} }
 
-// Text is strtotime() text sent as given: "+2 hours", "Friday 2pm", "2026-12-31 09:00",
-// "@1795783602". For send_at, text of digits only is rejected (see At).
-func Text(s string) When { return When{text: s, kind: 2} }
+// TimeText is strtotime() text, sent as given: "+2 hours", "Friday 2pm",
+// "2026-12-31 09:00", "@1795783602". For SendAt, digits only are refused (see At).
+func TimeText(s string) When { return When{text: s, kind: 2} }
 
 // IsSet reports whether the value will be sent.
 func (w When) IsSet() bool { return w.kind != 0 }
 
-// String shows the value as it will be sent for send_at.
+// String shows the value as it would be sent as send_at.
 func (w When) String() string {
 	s, _ := w.sendAt()
 	return s
@@ -83,7 +94,7 @@ func (w When) sendAt() (string, error) {
 		return "@" + strconv.FormatInt(w.t.Unix(), 10), nil
 	case 2:
 		if isDigits(w.text) {
-			return "", fmt.Errorf("%q is a bare Unix timestamp, which Cerb does not understand for send_at (the mail goes out at once): use api.At(time.Unix(%s, 0)) or \"@%s\"", w.text, w.text, w.text)
+			return "", fmt.Errorf("%q is a bare Unix timestamp, which Cerb does not understand for send_at (the mail goes out at once): use cerb.At(time.Unix(%s, 0)) or \"@%s\"", w.text, w.text, w.text)
 		}
 		return w.text, nil
 	}
@@ -115,31 +126,57 @@ func isDigits(s string) bool {
 	return true
 }
 
-// CustomValue is the value of one ticket custom field. Build it with Single, Multi,
-// Checkbox, Number or Date.
-type CustomValue struct {
-	vals  []string
-	multi bool
-}
-
 // CustomFields are ticket custom fields keyed by field id:
 //
-//	api.CustomFields{5: api.Single("High"), 7: api.Multi("billing", "bug")}
+//	cerb.CustomFields{4: cerb.Single("High"), 7: cerb.Multi("billing", "bug")}
 //
-// They go out as top-level form fields custom_5=High&custom_7[]=billing&custom_7[]=bug.
-// Cerb never validates them: a value it does not understand is dropped without an error.
+// They go out as top-level form fields: custom_4=High&custom_7[]=billing&custom_7[]=bug.
+// Cerb never validates them: a value it does not understand (a picklist option it does
+// not have, a number that is not one) is dropped without an error.
 type CustomFields map[int64]CustomValue
 
-// Single is a single-value field (text, number, date, dropdown, URL, worker id, ...).
-func Single(v string) CustomValue { return CustomValue{vals: []string{v}} }
-
-// Multi is a multi-value field (multiple checkboxes): custom_<id>[] repeated.
-// An empty Multi cannot be sent in a PHP form and is rejected.
-func Multi(vs ...string) CustomValue {
-	return CustomValue{vals: append([]string(nil), vs...), multi: true}
+// CustomValue is the value of one ticket custom field. Build it with Single, Checkbox,
+// Number or Date for a single-value field, which the value sent replaces; and for a
+// multi-value field (multiple checkboxes) with Multi on compose, and with Add, Remove or
+// Replace on reply.
+//
+// Cerb (10.4.10) changes a multi-value field by delta, one value after the other in the
+// order sent: a value is added to the stored ones, and "-value" removes one. On reply,
+// with billing and bug stored (stored := []string{"billing", "bug"}, from Ticket.Custom):
+//
+//	value                            sent                    stored after the reply
+//	cerb.Add("feature")              custom_7[]=feature      billing, bug, feature
+//	cerb.Remove("bug")               custom_7[]=-bug         billing
+//	cerb.Replace(stored, "feature")  custom_7[]=-billing     feature
+//	                                 custom_7[]=-bug
+//	                                 custom_7[]=feature
+//	cerb.Replace(stored)             custom_7[]=-billing     (none)
+//	                                 custom_7[]=-bug
+//
+// An empty list cannot be sent in a form and an empty value changes nothing, so removing
+// every stored value is the only way to clear the field. A value must not be empty or
+// start with "-" or "+", which Cerb reads as operators; a value that is not one of the
+// field's options is skipped.
+type CustomValue struct {
+	kind    customKind
+	vals    []string // as given
+	removes int      // delta: the first removes values are removed, the rest added
 }
 
-// Checkbox is a checkbox field: "1" or "0" (Cerb stores 0 as unset).
+type customKind int
+
+const (
+	unbuilt customKind = iota
+	single             // Single, Checkbox, Number, Date
+	multi              // Multi (compose)
+	delta              // Add, Remove, Replace (reply)
+)
+
+// Single is the value of a single-value field (text, number, date, picklist, URL, worker
+// id, ...). On reply, Single("") clears the field.
+func Single(v string) CustomValue { return CustomValue{kind: single, vals: []string{v}} }
+
+// Checkbox is the value of a checkbox field: "1" or "0" (Cerb stores 0 as unset).
 func Checkbox(b bool) CustomValue {
 	if b {
 		return Single("1")
@@ -147,27 +184,73 @@ func Checkbox(b bool) CustomValue {
 	return Single("0")
 }
 
-// Number is a number field.
+// Number is the value of a number field.
 func Number(n int64) CustomValue { return Single(strconv.FormatInt(n, 10)) }
 
-// Date is a date field, sent as Unix seconds.
+// Date is the value of a date field, sent as Unix seconds.
 func Date(t time.Time) CustomValue { return Single(strconv.FormatInt(t.Unix(), 10)) }
 
-// Values returns the values and whether the field is multi-value.
-func (c CustomValue) Values() ([]string, bool) { return append([]string(nil), c.vals...), c.multi }
+// Multi is the values of a multi-value field on compose, sent as custom_<id>[] repeated.
+// A reply would add them to the stored values, so ReplyRequest refuses Multi: say Add,
+// Remove or Replace there.
+func Multi(values ...string) CustomValue {
+	return CustomValue{kind: multi, vals: slices.Clone(values)}
+}
 
-func (c CustomValue) union() (CustomFieldValue, error) {
-	var u CustomFieldValue
-	switch {
-	case c.multi:
-		if len(c.vals) == 0 {
-			return u, errors.New("an empty Multi cannot be sent in a PHP form (it would be dropped)")
-		}
-		return u, u.FromCustomFieldValue1(c.vals)
-	case len(c.vals) == 1:
-		return u, u.FromCustomFieldValue0(c.vals[0])
+// Add adds values to a multi-value field on reply: custom_<id>[]=<value> for each.
+func Add(values ...string) CustomValue {
+	return CustomValue{kind: delta, vals: slices.Clone(values)}
+}
+
+// Remove removes values from a multi-value field on reply: custom_<id>[]=-<value> for
+// each. A value that is not stored is ignored.
+func Remove(values ...string) CustomValue {
+	return CustomValue{kind: delta, vals: slices.Clone(values), removes: len(values)}
+}
+
+// Replace sets a multi-value field on reply to values, given the values stored now (from
+// Ticket.Custom): it removes each stored value, then adds the new ones, in that order:
+// custom_<id>[]=-<stored> for each, then custom_<id>[]=<value> for each. With no values
+// it clears the field.
+func Replace(stored []string, values ...string) CustomValue {
+	return CustomValue{kind: delta, vals: slices.Concat(stored, values), removes: len(stored)}
+}
+
+// wire returns the values as sent, and whether they go out as a list (custom_<id>[]).
+func (c CustomValue) wire() ([]string, bool) {
+	if c.kind == single {
+		return c.vals, false
 	}
-	return u, errors.New("no value: build it with api.Single, api.Multi, api.Checkbox, api.Number or api.Date")
+	out := make([]string, len(c.vals))
+	for i, v := range c.vals {
+		if i < c.removes {
+			v = "-" + v
+		}
+		out[i] = v
+	}
+	return out, true
+}
+
+// check reports why c cannot be sent in the request op ("compose" or "reply").
+func (c CustomValue) check(op string) error {
+	switch {
+	case c.kind == unbuilt:
+		return errors.New("no value: build it with cerb.Single, Multi, Add, Remove, Replace, Checkbox, Number or Date")
+	case c.kind == multi && op == "reply":
+		return errors.New("on reply Cerb adds the values sent to the stored ones: say cerb.Add, or cerb.Replace(stored, ...) to set them")
+	case c.kind == delta && op == "compose":
+		return errors.New("a new ticket has no stored values: use cerb.Multi on compose (Add, Remove and Replace are for reply)")
+	case c.kind != single && len(c.vals) == 0:
+		return errors.New("an empty list cannot be sent in a PHP form (it would be dropped)")
+	}
+	if c.kind != single {
+		for _, v := range c.vals {
+			if v == "" || v[0] == '-' || v[0] == '+' {
+				return fmt.Errorf("value %q: Cerb skips an empty value and reads a leading - or + as remove or add", v)
+			}
+		}
+	}
+	return nil
 }
 
 func (cf CustomFields) ids() []int64 {
@@ -179,18 +262,29 @@ func (cf CustomFields) ids() []int64 {
 	return ids
 }
 
-func (cf CustomFields) additional() (map[string]CustomFieldValue, error) {
+// union converts the fields into the generated additionalProperties map, checking each
+// against the operation ("compose" or "reply").
+func (cf CustomFields) union(op string) (map[string]api.CustomFieldValue, error) {
 	if len(cf) == 0 {
 		return nil, nil
 	}
-	m := make(map[string]CustomFieldValue, len(cf))
+	m := make(map[string]api.CustomFieldValue, len(cf))
 	for _, id := range cf.ids() {
-		v := cf[id]
 		key := "custom_" + strconv.FormatInt(id, 10)
 		if id <= 0 {
-			return nil, &FieldError{Field: key, Err: errors.New("custom field ids are positive")}
+			return nil, fieldErr(key, "custom field ids are positive")
 		}
-		u, err := v.union()
+		v := cf[id]
+		if err := v.check(op); err != nil {
+			return nil, &FieldError{Field: key, Err: err}
+		}
+		var u api.CustomFieldValue
+		var err error
+		if vals, list := v.wire(); list {
+			err = u.FromCustomFieldValue1(vals)
+		} else {
+			err = u.FromCustomFieldValue0(vals[0])
+		}
 		if err != nil {
 			return nil, &FieldError{Field: key, Err: err}
 		}
