@@ -298,7 +298,7 @@ func TestGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(path)
 			if err != nil {
-				t.Fatalf("%v (run go test ./api -run TestGolden -update)", err)
+				t.Fatalf("%v (run go test ./cerb -run TestGolden -update)", err)
 			}
 			if got != string(want) {
 				t.Errorf("wire bytes changed\n got: %s\nwant: %s", got, want)
