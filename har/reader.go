@@ -253,18 +253,22 @@ func (re RawEntry) Decode() (Entry, error) {
 		at := re.Offset + int64(utf8check.FirstInvalid(re.Data))
 		return fail(fmt.Errorf("byte %d: text that is not UTF-8 (a JSON file must be UTF-8; record binary or non-UTF-8 bodies in base64 with \"encoding\": \"base64\")", at))
 	}
-	var e Entry
-	err := json.Unmarshal(re.Data, &e)
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		// The entry is valid JSON of the wrong shape: report it and let the caller go on.
-		if typeErr.Field == "" {
-			return fail(fmt.Errorf("entry is a %s, not an object", typeErr.Value))
+	// The usual entry is decoded by fastDecode; anything unusual by encoding/json.
+	e, ok := fastDecode(re.Data)
+	if !ok {
+		e = Entry{}
+		err := json.Unmarshal(re.Data, &e)
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			// The entry is valid JSON of the wrong shape: report it and let the caller go on.
+			if typeErr.Field == "" {
+				return fail(fmt.Errorf("entry is a %s, not an object", typeErr.Value))
+			}
+			return fail(fmt.Errorf("field %q: %s value where %s expected", typeErr.Field, typeErr.Value, typeErr.Type))
 		}
-		return fail(fmt.Errorf("field %q: %s value where %s expected", typeErr.Field, typeErr.Value, typeErr.Type))
-	}
-	if err != nil {
-		return fail(err)
+		if err != nil {
+			return fail(err)
+		}
 	}
 	if e.Request == nil || e.Response == nil {
 		missing := "request"
