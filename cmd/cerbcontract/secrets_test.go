@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cerb-openapi/cerb-openapi/api"
+	"github.com/cerb-openapi/cerb-openapi/cerb"
 	"github.com/cerb-openapi/cerb-openapi/har"
 )
 
@@ -58,7 +58,7 @@ var planted = []string{sBearer, sCerbSig, sCookieReq, sCookieReq2, sCookieResp, 
 // headers, query strings, form bodies and JSON bodies of requests and responses, sends them
 // through `cerbcontract record --check` to a fake Cerb, then runs `check` on the recording
 // in every format, and requires that no planted secret is in the HAR file, in any report, on
-// stderr, or in any error. The api client's credentials never show up in its errors either;
+// stderr, or in any error. The cerb client's credentials never show up in its errors either;
 // its errors do carry the start of a non-Cerb response body by design (that is how a proxy's
 // error page is diagnosed), so a secret the server itself echoes into such a page can be in
 // the client's error, though never in the recording.
@@ -156,21 +156,21 @@ func TestSecretsEndToEnd(t *testing.T) {
 	// The authorize redirect: a token in the Location fragment.
 	send("GET", "/oauth/authorize?response_type=token&client_id=app", "", "", map[string]string{"Cookie": "Devblocks=" + sCookieReq})
 
-	// The api client through the recorder, with a bearer token and with a legacy key.
+	// The cerb client through the recorder, with a bearer token and with a legacy key.
 	var clientErrs []error
-	for _, auth := range []api.Auth{api.Bearer(sClientToken), api.Legacy("legacykey", sLegacySecret)} {
+	for _, auth := range []cerb.Auth{cerb.Bearer(sClientToken), cerb.Legacy("legacykey", sLegacySecret)} {
 		for _, echo := range []bool{false, true} {
-			cfg := api.Config{BaseURL: proxy + "/rest", Auth: auth}
+			cfg := cerb.Config{BaseURL: proxy + "/rest", Auth: auth}
 			if echo {
-				cfg.RequestEditors = []api.RequestEditorFn{func(_ context.Context, r *http.Request) error { r.Header.Set("X-Echo-Page", "1"); return nil }}
+				cfg.RequestEditors = []func(context.Context, *http.Request) error{func(_ context.Context, r *http.Request) error { r.Header.Set("X-Echo-Page", "1"); return nil }}
 			}
-			c, err := api.New(cfg)
+			c, err := cerb.New(cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = c.Compose(ctx, api.ComposeRequest{GroupID: 1, Subject: "s", Content: "c", To: "customer@example.com"})
-			var apiErr *api.APIError
-			var unexpected *api.UnexpectedResponseError
+			_, err = c.Compose(ctx, cerb.ComposeRequest{GroupID: 1, Subject: "s", Content: "c", To: "customer@example.com"})
+			var apiErr *cerb.APIError
+			var unexpected *cerb.UnexpectedResponseError
 			switch {
 			case !echo && !errors.As(err, &apiErr):
 				t.Errorf("compose: %v (%T), want the Cerb error", err, err)
@@ -182,7 +182,7 @@ func TestSecretsEndToEnd(t *testing.T) {
 				t.Logf("by design, the error carries the page: %v", err)
 			}
 			clientErrs = append(clientErrs, err)
-			_, err = c.Reply(ctx, api.ReplyRequest{MessageID: 1, Content: "x"})
+			_, err = c.Reply(ctx, cerb.ReplyRequest{MessageID: 1, Content: "x"})
 			clientErrs = append(clientErrs, err)
 		}
 	}
