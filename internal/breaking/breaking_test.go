@@ -42,16 +42,24 @@ func TestOasdiffClassifiesChanges(t *testing.T) {
 	for _, tc := range []struct {
 		file    string
 		wantErr []string
+		base    string // default base.yaml
 	}{
-		{"request-property-removed.yaml", []string{"request-property-removed"}},
-		{"response-property-removed.yaml", []string{"response-optional-property-removed"}},
-		{"optional-made-required.yaml", []string{"request-property-became-required"}},
-		{"enum-narrowed.yaml", []string{"request-property-enum-value-removed"}},
-		{"optional-added.yaml", nil},
-		{"base.yaml", nil},
+		{"request-property-removed.yaml", []string{"request-property-removed"}, ""},
+		{"response-property-removed.yaml", []string{"response-optional-property-removed"}, ""},
+		{"optional-made-required.yaml", []string{"request-property-became-required"}, ""},
+		{"enum-narrowed.yaml", []string{"request-property-enum-value-removed"}, ""},
+		// openapi.yaml's shape: oasdiff rated this WARN (not breaking) before --flatten-allof,
+		// so narrowing status to 0-2 in 2.0.0 passed the gate unnoticed.
+		{"allof-enum-narrowed.yaml", []string{"request-property-enum-value-removed"}, "allof-base.yaml"},
+		{"optional-added.yaml", nil, ""},
+		{"base.yaml", nil, ""},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			rev := filepath.Join("testdata", tc.file)
+			base := base
+			if tc.base != "" {
+				base = filepath.Join("testdata", tc.base)
+			}
 			changes, err := tool().Changes(ctx, base, rev)
 			if err != nil {
 				t.Fatal(err)
