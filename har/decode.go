@@ -3,9 +3,9 @@ package har
 import (
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/cerb-openapi/cerb-openapi/internal/jsonstr"
 )
 
 // fastDecode decodes an entry the way json.Unmarshal into Entry does, several times faster:
@@ -156,7 +156,7 @@ func (d *decoder) str(p *string) bool {
 	if st != scanOK {
 		return false
 	}
-	s, ok := unquote(d.b[d.i+1 : end-1])
+	s, ok := jsonstr.Unquote(d.b[d.i+1 : end-1])
 	if !ok {
 		return false
 	}
@@ -433,99 +433,4 @@ func (d *decoder) cookies(p *[]Cookie) bool {
 	})
 	*p = out
 	return ok
-}
-
-// unquote is encoding/json's unquote on the inside of a string that validValue accepted:
-// escapes decoded, an unpaired surrogate becomes U+FFFD.
-func unquote(s []byte) (string, bool) {
-	esc := -1
-	for i, c := range s {
-		if c == '\\' {
-			esc = i
-			break
-		}
-	}
-	if esc < 0 {
-		return string(s), true
-	}
-	b := make([]byte, esc, len(s))
-	copy(b, s[:esc])
-	for r := esc; r < len(s); {
-		c := s[r]
-		if c != '\\' {
-			// Copy up to the next escape in one go.
-			n := r + 1
-			for n < len(s) && s[n] != '\\' {
-				n++
-			}
-			b = append(b, s[r:n]...)
-			r = n
-			continue
-		}
-		r++
-		if r >= len(s) {
-			return "", false
-		}
-		switch s[r] {
-		case '"', '\\', '/':
-			b = append(b, s[r])
-			r++
-		case 'b':
-			b = append(b, '\b')
-			r++
-		case 'f':
-			b = append(b, '\f')
-			r++
-		case 'n':
-			b = append(b, '\n')
-			r++
-		case 'r':
-			b = append(b, '\r')
-			r++
-		case 't':
-			b = append(b, '\t')
-			r++
-		case 'u':
-			rr := getu4(s[r-1:])
-			if rr < 0 {
-				return "", false
-			}
-			r += 5
-			if utf16.IsSurrogate(rr) {
-				rr1 := getu4(s[r:])
-				if dec := utf16.DecodeRune(rr, rr1); dec != unicode.ReplacementChar {
-					r += 6
-					b = utf8.AppendRune(b, dec)
-					break
-				}
-				rr = unicode.ReplacementChar
-			}
-			b = utf8.AppendRune(b, rr)
-		default:
-			return "", false
-		}
-	}
-	return string(b), true
-}
-
-// getu4 decodes \uXXXX from the beginning of s, or returns -1.
-func getu4(s []byte) rune {
-	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
-		return -1
-	}
-	var r rune
-	for _, c := range s[2:6] {
-		switch {
-		case '0' <= c && c <= '9':
-			c = c - '0'
-		case 'a' <= c && c <= 'f':
-			c = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return -1
-		}
-		r = r*16 + rune(c)
-	}
-	return r
 }
