@@ -9,6 +9,7 @@ import (
 	"github.com/pb33f/libopenapi-validator/config"
 
 	"github.com/cerb-openapi/cerb-openapi/bench"
+	"github.com/cerb-openapi/cerb-openapi/har"
 )
 
 func newValidator(tb testing.TB) validator.Validator {
@@ -67,4 +68,27 @@ func TestRoutes(t *testing.T) {
 		}
 	}
 	t.Logf("libopenapi-validator: %d pairs valid, %d invalid", verdicts[true], verdicts[false])
+}
+
+// BenchmarkCLI is bench.BenchmarkCLI plus libopenapi-validator (one goroutine: decode,
+// ValidateHttpRequestResponse per entry, validator built in each op like the others' setup),
+// all peers on the same generated corpus in one run; one op is the whole file.
+//
+//	go test -run '^$' -bench CLI -benchtime 1x -count 1 -cpu 1,2 .
+func BenchmarkCLI(b *testing.B) {
+	path, size := bench.CorpusFile(b)
+	peers := bench.FilePeers()
+	lib := bench.FilePeer{Name: "libopenapi", Run: func(_ context.Context, path string) (int, error) {
+		v := newValidator(b)
+		return bench.EachEntry(path, func(e *har.Entry) error {
+			if p, ok := bench.PairOf(e); ok {
+				req := p.HTTPRequest()
+				_, _ = v.ValidateHttpRequestResponse(req, p.HTTPResponse(req))
+			}
+			return nil
+		})
+	}}
+	// parse, kin, libopenapi, cli
+	peers = append(peers[:2], append([]bench.FilePeer{lib}, peers[2:]...)...)
+	bench.RunFile(b, path, size, peers)
 }
