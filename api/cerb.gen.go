@@ -517,6 +517,10 @@ type ContentFormat string
 // removing every stored value is the only way to clear the field. A single-value field
 // is replaced by the value sent; on reply an empty value (`custom_1=`) clears it.
 //
+// `anyOf`, not `oneOf`: validators that coerce form values (Ajv's `coerceTypes: 'array'`)
+// turn `custom_1=High` into `["High"]` as well, so a plain string would match both
+// branches and fail `oneOf`.
+//
 // Example: High
 type CustomFieldValue struct {
 	union json.RawMessage

@@ -33,15 +33,18 @@ func authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) err
 		}
 		return nil
 	case s.Type == "apiKey" && s.In == "header":
+		// Each legacy header name is its own scheme in the document (cerbAuth: Cerb-Auth,
+		// cerb5Auth: Cerb5-Auth), so a header is accepted only under a name the spec
+		// declares, as any other validator of the spec does.
 		v := h.Get(s.Name)
-		if v == "" && strings.EqualFold(s.Name, "Cerb-Auth") {
-			v = h.Get("Cerb5-Auth") // the older name Cerb still accepts
-		}
 		if v == "" {
 			return fmt.Errorf("no %s header", s.Name)
 		}
 		if h.Get("Authorization") != "" {
 			return fmt.Errorf("%s is ignored by Cerb when an Authorization header is present", s.Name)
+		}
+		if strings.EqualFold(s.Name, "Cerb5-Auth") && len(h.Values("Cerb-Auth")) > 0 {
+			return fmt.Errorf("%s is ignored by Cerb when a Cerb-Auth header is present", s.Name)
 		}
 		if !redacted(v) {
 			key, sig, ok := strings.Cut(v, ":")
