@@ -2,6 +2,7 @@ package har
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"io"
@@ -302,11 +303,26 @@ after:
 	goto after
 }
 
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
 // scanString checks the string starting at the quote b[i] and returns the index after it.
 func scanString(b []byte, i int) (int, int) {
 	n := len(b)
 	i++
 	for {
+		// Eight bytes at a time while none is a quote, a backslash or a control character
+		// (the usual bit tricks for "has a byte equal to / less than").
+		for i+8 <= n {
+			w := binary.LittleEndian.Uint64(b[i:])
+			q, bs := w^(lsb*'"'), w^(lsb*'\\')
+			if ((q-lsb)&^q|(bs-lsb)&^bs|(w-lsb*0x20)&^w)&msb != 0 {
+				break
+			}
+			i += 8
+		}
 		for i < n && strPlain[b[i]] {
 			i++
 		}

@@ -2,6 +2,7 @@
 package jsonstr
 
 import (
+	"bytes"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -11,13 +12,7 @@ import (
 // that is valid UTF-8: escapes decoded, an unpaired surrogate becomes U+FFFD. It reports
 // false for an escape JSON does not have (the caller then asks encoding/json).
 func Unquote(s []byte) (string, bool) {
-	esc := -1
-	for i, c := range s {
-		if c == '\\' {
-			esc = i
-			break
-		}
-	}
+	esc := bytes.IndexByte(s, '\\')
 	if esc < 0 {
 		return string(s), true
 	}
@@ -27,9 +22,9 @@ func Unquote(s []byte) (string, bool) {
 		c := s[r]
 		if c != '\\' {
 			// Copy up to the next escape in one go.
-			n := r + 1
-			for n < len(s) && s[n] != '\\' {
-				n++
+			n := len(s)
+			if k := bytes.IndexByte(s[r:], '\\'); k >= 0 {
+				n = r + k
 			}
 			b = append(b, s[r:n]...)
 			r = n
