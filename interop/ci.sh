@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI for everything interop/ owns, called by .ci/run (from any directory): lint (Spectral +
-# Redocly), TypeScript generation + strict compile, the breaking-change gate, and the reference
-# page (freshness + headless-Chromium render test). Installs what a fresh Debian machine lacks
+# Redocly), TypeScript generation + strict compile, other validators (openapi-backend, Prism)
+# on the recordings, the breaking-change gate, and the reference page (freshness +
+# headless-Chromium render test). Installs what a fresh Debian machine lacks
 # (Chromium via apt-get; npm ci of the pinned tools). Idempotent; about 1-3 minutes when warm.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation fonts-dejavu-core >/dev/null
 fi
 echo "$(chromium --version 2>/dev/null | head -n1), node $(node --version), npm $(npm --version), $(go version)"
-for dir in interop/lint interop/docs; do # interop/typescript/check.sh runs its own npm ci
+for dir in interop/lint interop/docs; do # typescript/check.sh and validators/check.sh run their own npm ci
   echo "npm ci --prefix $dir"
   npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
 done
@@ -32,6 +33,9 @@ interop/lint/lint.sh
 
 section "TypeScript: openapi-typescript + @hey-api/openapi-ts, tsc --strict"
 interop/typescript/check.sh
+
+section "other validators: openapi-backend (Ajv) and Prism on the recordings, verdicts as the manifests'"
+interop/validators/check.sh
 
 section "breaking changes (oasdiff) against the latest v* tag, else main's merge base, else HEAD~1"
 go run ./cmd/breaking
