@@ -59,21 +59,24 @@ func (c *Checker) CheckEntry(ctx context.Context, file string, index int, e har.
 }
 
 // CheckHAR streams the entries of r and calls fn with each verdict, in file order. Entries
-// are read one at a time and checked by the checker's workers (WithWorkers), with at most a
-// few entries per worker in memory, so a file of any size is checked in bounded memory.
-// An entry that cannot be read is passed to fn with Err set and the check goes on; a file
-// that cannot be read any further ends it, after the verdicts on the entries before, with an
-// error naming the file and place. An error from fn stops the check and is returned.
+// are read by one goroutine and checked by the checker's workers (WithWorkers), handed over
+// in small batches, with at most a few batches per worker in memory, so a file of any size
+// is checked in bounded memory. An entry that cannot be read is passed to fn with Err set
+// and the check goes on; a file that cannot be read any further ends it, after the verdicts
+// on the entries before, with an error naming the file and place. An error from fn stops the
+// check and is returned.
 func (c *Checker) CheckHAR(ctx context.Context, name string, r io.Reader, fn func(EntryResult) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	// Each job is queued in file order on `order` and handed to a worker on `work`; the
-	// emitter takes jobs from `order` and waits for each one's verdict, so verdicts come out
-	// in file order while the workers run ahead. order's capacity bounds what is in flight.
+	// Each job (a batch of consecutive entries) is queued in file order on `order` and handed
+	// to a worker on `work`; the emitter takes jobs from `order` and waits for each one's
+	// verdicts, so verdicts come out in file order while the workers run ahead. order's
+	// capacity bounds what is in flight. Batches save the goroutine hand-offs per entry, which
+	// cost a worker about as much as a small entry's check.
 	type job struct {
-		raw  har.RawEntry
-		done chan EntryResult
+		raws []har.RawEntry
+		done chan []EntryResult
 	}
 	work := make(chan *job)
 	order := make(chan *job, 4*c.workers)
@@ -81,12 +84,16 @@ func (c *Checker) CheckHAR(ctx context.Context, name string, r io.Reader, fn fun
 	for range c.workers {
 		wg.Go(func() {
 			for j := range work {
-				e, err := j.raw.Decode()
-				if err != nil {
-					j.done <- EntryResult{File: name, Entry: j.raw.Index, Err: err}
-					continue
+				res := make([]EntryResult, len(j.raws))
+				for i, raw := range j.raws {
+					e, err := raw.Decode()
+					if err != nil {
+						res[i] = EntryResult{File: name, Entry: raw.Index, Err: err}
+						continue
+					}
+					res[i] = c.CheckEntry(ctx, name, raw.Index, e)
 				}
-				j.done <- c.CheckEntry(ctx, name, j.raw.Index, e)
+				j.done <- res
 			}
 		})
 	}
@@ -94,10 +101,11 @@ func (c *Checker) CheckHAR(ctx context.Context, name string, r io.Reader, fn fun
 	go func() {
 		var err error
 		for j := range order {
-			res := <-j.done
-			if err == nil {
-				if err = fn(res); err != nil {
-					cancel()
+			for _, res := range <-j.done {
+				if err == nil {
+					if err = fn(res); err != nil {
+						cancel()
+					}
 				}
 			}
 		}
@@ -106,19 +114,14 @@ func (c *Checker) CheckHAR(ctx context.Context, name string, r io.Reader, fn fun
 
 	readErr := func() error {
 		hr := har.NewReader(r, name)
-		for {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			// Only the raw JSON is read here; workers decode and check.
-			raw, err := hr.NextRaw()
-			if err == io.EOF {
+		var batch []har.RawEntry
+		size := 0
+		send := func() error {
+			if len(batch) == 0 {
 				return nil
 			}
-			if err != nil {
-				return err
-			}
-			j := &job{raw: raw, done: make(chan EntryResult, 1)}
+			j := &job{raws: batch, done: make(chan []EntryResult, 1)}
+			batch, size = nil, 0
 			select {
 			case order <- j:
 			case <-ctx.Done():
@@ -127,8 +130,32 @@ func (c *Checker) CheckHAR(ctx context.Context, name string, r io.Reader, fn fun
 			select {
 			case work <- j:
 			case <-ctx.Done():
-				j.done <- EntryResult{File: name, Entry: raw.Index, Err: ctx.Err()}
+				j.done <- []EntryResult{{File: name, Entry: j.raws[0].Index, Err: ctx.Err()}}
 				return ctx.Err()
+			}
+			return nil
+		}
+		for {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			// Only the raw JSON is read here; workers decode and check.
+			raw, err := hr.NextRaw()
+			if err == io.EOF {
+				return send()
+			}
+			if err != nil {
+				if serr := send(); serr != nil {
+					return serr
+				}
+				return err
+			}
+			batch = append(batch, raw)
+			size += len(raw.Data)
+			if len(batch) >= batchEntries || size >= batchBytes {
+				if err := send(); err != nil {
+					return err
+				}
 			}
 		}
 	}()
@@ -140,6 +167,12 @@ func (c *Checker) CheckHAR(ctx context.Context, name string, r io.Reader, fn fun
 	}
 	return readErr
 }
+
+// A batch is handed to a worker when it holds batchEntries entries or batchBytes of JSON.
+const (
+	batchEntries = 4
+	batchBytes   = 64 << 10
+)
 
 // CheckFile is CheckHAR on a file.
 func (c *Checker) CheckFile(ctx context.Context, path string, fn func(EntryResult) error) error {
