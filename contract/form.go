@@ -330,9 +330,14 @@ func (c *Checker) checkQuery(op *openapi3.Operation, q url.Values) []Problem {
 	return problems
 }
 
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
 // pointer makes a one-segment JSON pointer (RFC 6901 escaping).
 func pointer(key string) string {
-	return "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(key)
+	if !strings.ContainsAny(key, "~/") {
+		return "/" + key
+	}
+	return "/" + pointerEscaper.Replace(key)
 }
 
 func truncate(s string, n int) string {
