@@ -23,6 +23,10 @@ generate-check: generate ## Fail if the generated code or go.mod is stale
 	$(GO) mod tidy
 	@git diff --exit-code -- api/ go.mod go.sum || { echo "generated code or go.mod is stale: run make generate and go mod tidy, then commit"; exit 1; }
 
+.PHONY: live
+live: ## The live suite against a real Cerb: starts ../shared/cerb-server (and stops it), or uses CERB_BASE_URL/CERB_TOKEN
+	GO=$(GO) scripts/live.sh
+
 bench: ## Benchmarks with real numbers: per pair on one core (with libopenapi-validator), whole corpus on 1 and all cores
 	cd bench/libopenapi && $(GO) test -run '^$$' -bench . -benchmem -count 5 -cpu 1 .
 	$(GO) test -run '^$$' -bench Corpus -count 4 -cpu 1,$$(nproc) ./bench/
