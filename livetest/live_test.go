@@ -18,10 +18,47 @@ import (
 	"github.com/cerb-openapi/cerb-openapi/contract"
 )
 
-// recorder is a transport that keeps the exact bytes of every exchange.
+// recorder is a transport that keeps the exact bytes of every exchange; verify checks
+// them all strictly against the contract. A pair a test sends in violation on purpose
+// must be declared with expectViolation, or verify fails.
 type recorder struct {
-	mu    sync.Mutex
-	pairs []pair
+	mu     sync.Mutex
+	pairs  []pair
+	expect []*violation
+}
+
+// violation is a pair the contract must flag: match picks it, where is the problem's
+// place ("route", "security", "body /status", ...) that must be among its problems.
+type violation struct {
+	name  string
+	match func(p pair) bool
+	where string
+	seen  int
+}
+
+// expectViolation declares that the pairs match picks break the contract at where.
+func (r *recorder) expectViolation(name, where string, match func(p pair) bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.expect = append(r.expect, &violation{name: name, match: match, where: where})
+}
+
+// count is the number of exchanges so far.
+func (r *recorder) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.pairs)
+}
+
+// last is the latest exchange.
+func (r *recorder) last(t *testing.T) pair {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.pairs) == 0 {
+		t.Fatal("no exchange recorded")
+	}
+	return r.pairs[len(r.pairs)-1]
 }
 
 type pair struct {
@@ -72,11 +109,36 @@ func (r *recorder) verify(t *testing.T) {
 	for i, p := range r.pairs {
 		resp := p.resp
 		res := chk.Check(context.Background(), p.req, &resp)
+		if v := r.expected(p); v != nil {
+			v.seen++
+			found := false
+			for _, pr := range res.Request.Problems {
+				found = found || pr.Where == v.where || pr.Where+" "+pr.Pointer == v.where
+			}
+			if !found {
+				t.Errorf("pair %d %s %s (%s): want the contract to flag the request at %s, got %+v", i, p.req.Method, p.req.URL, v.name, v.where, res)
+			}
+			continue
+		}
 		if !res.OK() {
 			t.Errorf("pair %d %s %s (HTTP %d) breaks the contract:\nrequest: %v\nresponse: %+v\nbody: %.300s",
 				i, p.req.Method, p.req.URL, resp.Status, res.Request.Problems, res.Response, resp.Body)
 		}
 	}
+	for _, v := range r.expect {
+		if v.seen == 0 {
+			t.Errorf("expected violation %q: no such pair was sent", v.name)
+		}
+	}
+}
+
+func (r *recorder) expected(p pair) *violation {
+	for _, v := range r.expect {
+		if v.match(p) {
+			return v
+		}
+	}
+	return nil
 }
 
 func env(t *testing.T) (base, token string, group, field int64) {
