@@ -80,7 +80,10 @@ func TestLiveComposeFields(t *testing.T) {
 		if !slices.Contains(got, addr(m, "to")) {
 			t.Errorf("requesters %q, want %s among them", got, addr(m, "to"))
 		}
-		k.message(t, tk.InitialMessageID).want(t, "is_not_sent", "1")
+		msg := k.message(t, tk.InitialMessageID)
+		msg.want(t, "is_not_sent", "1")
+		h, _ := msg["headers"].(map[string]any)
+		rec(h).want(t, "to", addr(m, "to"), "cc", addr(m, "cc"), "bcc", addr(m, "bcc"))
 		if k.smtpLog != "" {
 			k.notMailed(t, c, m)
 		}
