@@ -4,6 +4,7 @@ package livetest
 
 import (
 	"bytes"
+	"encoding/base64"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -62,12 +63,16 @@ func TestLiveRecordings(t *testing.T) {
 	tokens := map[string]string{
 		"Bearer REDACTED": "Bearer " + k.token, "Bearer REDACTED-JANE-TOKEN": "Bearer " + k.jane,
 		"Bearer REDACTED-READONLY-SCOPE-TOKEN": "Bearer " + k.ro,
+		"Bearer REDACTED-TAMPERED-SIGNATURE":   "Bearer " + tamper(k.token),
+		"Basic REDACTED":                       "Basic " + base64.StdEncoding.EncodeToString([]byte("admin@cerb.example:wrong")),
+		"Bearer not-a-real-token":              "Bearer not-a-real-token",
+		"Bearer ":                              "Bearer ",
 	}
 	reMsg := regexp.MustCompile(`(^|&)(message_id=)(\d+)`)
 	reFile := regexp.MustCompile(`(file_id(?:%5B%5D|\[\])=)(\d+)`)
 	reTime := regexp.MustCompile(`((?:^|&)(?:send_at=%40|send_at=|reopen_at=))(\d{9,11})`)
 
-	for _, name := range []string{"compose-ok.har", "compose-errors.har", "reply-ok.har", "reply-errors.har"} {
+	for _, name := range []string{"compose-ok.har", "compose-errors.har", "reply-ok.har", "reply-errors.har", "auth-errors.har"} {
 		f, err := os.Open(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -128,10 +133,14 @@ func TestLiveRecordings(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				signed := false
+				signed, date := false, time.Now().UTC()
 				for _, h := range e.Request.Headers {
 					switch http.CanonicalHeaderKey(h.Name) {
-					case "Host", "Content-Length", "Date":
+					case "Date": // legacy signing: the same age as when recorded
+						if d, err := http.ParseTime(h.Value); err == nil {
+							date = d.Add(shift).UTC()
+						}
+					case "Host", "Content-Length":
 					case "Authorization":
 						v, ok := tokens[h.Value]
 						if !ok {
@@ -145,9 +154,13 @@ func TestLiveRecordings(t *testing.T) {
 					}
 				}
 				if signed {
-					date := time.Now().UTC().Format(http.TimeFormat)
-					req.Header.Set("Date", date)
-					req.Header.Set("Cerb-Auth", cerb.LegacySignature(k.key, k.secret, req.Method, date, req.URL.EscapedPath(), req.URL.RawQuery, body))
+					secret := k.secret
+					if strings.Contains(cs, "bad-signature") {
+						secret = "wrong-secret"
+					}
+					d := date.Format(http.TimeFormat)
+					req.Header.Set("Date", d)
+					req.Header.Set("Cerb-Auth", cerb.LegacySignature(k.key, secret, req.Method, d, req.URL.EscapedPath(), req.URL.RawQuery, body))
 				}
 				resp, err := (&http.Client{Timeout: 120 * time.Second}).Do(req)
 				if err != nil {
@@ -200,4 +213,20 @@ func outcome(status int, body []byte) string {
 		s += fmt.Sprintf(" %v %q", m["__error"], regexp.MustCompile(`[0-9]+`).ReplaceAllString(msg, "N"))
 	}
 	return s
+}
+
+// tamper changes one character inside a JWT's signature (not the last one, whose low
+// bits may be padding that decodes to the same bytes).
+func tamper(jwt string) string {
+	if len(jwt) < 8 {
+		return jwt + "x"
+	}
+	b := []byte(jwt)
+	i := len(b) - 5
+	if b[i] == 'A' {
+		b[i] = 'B'
+	} else {
+		b[i] = 'A'
+	}
+	return string(b)
 }
