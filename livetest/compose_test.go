@@ -243,9 +243,13 @@ func TestLiveDrafts(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := marker()
+			to := "" // a server with cron would send the draft one day: a recipient only with the kit
+			if k.smtpLog != "" {
+				to = addr(m, "to")
+			}
 			before := compose(t, c, cerb.ComposeRequest{DontSend: true})
 			res, err := c.Compose(context.Background(), cerb.ComposeRequest{
-				GroupID: 1, To: addr(m, "to"), Subject: "cerb-openapi live draft " + m, Content: "Queued.", SendAt: tc.when,
+				GroupID: 1, To: to, Subject: "cerb-openapi live draft " + m, Content: "Queued.", SendAt: tc.when,
 			})
 			if err != nil {
 				t.Fatal(err)
