@@ -211,6 +211,26 @@ func TestLiveComposeFields(t *testing.T) {
 			}
 		}
 	})
+	t.Run("the client's Ticket is the server's record (timestamps, digit strings, zero times)", func(t *testing.T) {
+		tk := compose(t, c, cerb.ComposeRequest{OwnerID: cerb.ID(2), DontSend: true})
+		got := k.ticket(t, tk.ID)
+		unix := func(x time.Time) string {
+			if x.IsZero() {
+				return "0"
+			}
+			return strconv.FormatInt(x.Unix(), 10)
+		}
+		got.want(t, "id", strconv.FormatInt(tk.ID, 10), "mask", tk.Mask, "subject", tk.Subject, "status", string(tk.Status),
+			"group_id", strconv.FormatInt(tk.GroupID, 10), "bucket_id", strconv.FormatInt(tk.BucketID, 10),
+			"owner_id", strconv.FormatInt(tk.OwnerID, 10), "org_id", strconv.FormatInt(tk.OrgID, 10),
+			"created", unix(tk.Created), "reopen_date", unix(tk.ReopenAt), "closed_at", unix(tk.ClosedAt),
+			"initial_message_id", strconv.FormatInt(tk.InitialMessageID, 10), "num_messages", strconv.FormatInt(tk.NumMessages, 10),
+			"elapsed_response_first", strconv.FormatInt(int64(tk.ElapsedResponseFirst/time.Second), 10),
+			"record_url", tk.URL)
+		if !tk.ReopenAt.IsZero() || !tk.ClosedAt.IsZero() {
+			t.Errorf("Cerb's 0 must be the zero time: reopen %v, closed %v", tk.ReopenAt, tk.ClosedAt)
+		}
+	})
 	t.Run("refused before sending: bare digits in send_at, an empty Multi", func(t *testing.T) {
 		n := r.count()
 		for _, req := range []cerb.ComposeRequest{
@@ -255,7 +275,8 @@ func TestLiveDrafts(t *testing.T) {
 				t.Fatal(err)
 			}
 			wireHas(t, r, tc.wire)
-			if !res.Queued() || res.Draft.ID <= 0 || res.Draft.Kind != "mail.compose" || res.Draft.TicketID != 0 {
+			if !res.Queued() || res.Draft.ID <= 0 || res.Draft.Kind != "mail.compose" || res.Draft.TicketID != 0 ||
+				res.Draft.URL != "/profiles/draft/"+strconv.FormatInt(res.Draft.ID, 10) {
 				t.Fatalf("want a queued mail.compose draft, got %+v", res)
 			}
 			after := compose(t, c, cerb.ComposeRequest{DontSend: true})

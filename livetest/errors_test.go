@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -136,6 +137,11 @@ func TestLiveErrors(t *testing.T) {
 						_, err = cl.Reply(ctx, cerb.ReplyRequest{MessageID: 1, Content: "x", Status: cerb.StatusOpen, DontSend: true})
 					}
 					ae := apiErr(t, err, tc.status, "", quoted(tc.msg))
+					for _, secret := range []string{k.token, k.ro, k.secret} {
+						if strings.Contains(err.Error(), secret) || strings.Contains(fmt.Sprintf("%v %+v %#v", cl, ae, tc.auth), secret) {
+							t.Errorf("%s: a credential shows in the error or the client's %%v", op)
+						}
+					}
 					if ae.Unauthorized() != (tc.status == 401) || ae.ScopeDenied() != tc.scope {
 						t.Errorf("%s: Unauthorized() = %v, ScopeDenied() = %v", op, ae.Unauthorized(), ae.ScopeDenied())
 					}
