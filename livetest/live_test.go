@@ -97,6 +97,9 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 // verify checks every recorded pair strictly against the contract.
 func (r *recorder) verify(t *testing.T) {
 	t.Helper()
+	if t.Skipped() {
+		return
+	}
 	chk, err := contract.NewChecker(context.Background())
 	if err != nil {
 		t.Fatal(err)
