@@ -121,6 +121,10 @@ func (r *recorder) verify(t *testing.T) {
 			if !found {
 				t.Errorf("pair %d %s %s (%s): want the contract to flag the request at %s, got %+v", i, p.req.Method, p.req.URL, v.name, v.where, res)
 			}
+			// Whatever the request, what the server answered must be as the spec says.
+			if res.Response != nil && !res.Response.OK {
+				t.Errorf("pair %d %s %s (%s): the response breaks the contract: %+v\nbody: %.300s", i, p.req.Method, p.req.URL, v.name, res.Response, resp.Body)
+			}
 			continue
 		}
 		if !res.OK() {

@@ -175,4 +175,3 @@ func TestEncodeRejects(t *testing.T) {
 		}
 	}
 }
-
