@@ -138,24 +138,34 @@ func TestFastScanMatchesDecoder(t *testing.T) {
 		if len(in) > 4096 {
 			in = in[:4096+rng.IntN(len(in)-4096)]
 		}
-		for range 1 + rng.IntN(4) {
-			if len(in) == 0 {
-				break
-			}
-			i := rng.IntN(len(in))
-			switch rng.IntN(4) {
-			case 0:
-				in[i] = alphabet[rng.IntN(len(alphabet))]
-			case 1:
-				in = append(in[:i], in[i+1:]...)
-			case 2:
-				in = append(in[:i], append([]byte{alphabet[rng.IntN(len(alphabet))]}, in[i:]...)...)
-			case 3:
-				in = in[:i]
-			}
-		}
-		checkSameRaw(t, in)
+		checkSameRaw(t, mutate(rng, in, alphabet, 4, true))
 	}
+}
+
+// mutate makes 1 to maxEdits random edits to in with bytes of alphabet: replace, delete,
+// insert and, with cut, truncate.
+func mutate(rng *rand.Rand, in []byte, alphabet string, maxEdits int, cut bool) []byte {
+	ops := 3
+	if cut {
+		ops = 4
+	}
+	for range 1 + rng.IntN(maxEdits) {
+		if len(in) == 0 {
+			break
+		}
+		i := rng.IntN(len(in))
+		switch rng.IntN(ops) {
+		case 0:
+			in[i] = alphabet[rng.IntN(len(alphabet))]
+		case 1:
+			in = append(in[:i], in[i+1:]...)
+		case 2:
+			in = append(in[:i], append([]byte{alphabet[rng.IntN(len(alphabet))]}, in[i:]...)...)
+		case 3:
+			in = in[:i]
+		}
+	}
+	return in
 }
 
 // FuzzFastScan: the fast scanner and json.Decoder agree on arbitrary input.
