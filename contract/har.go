@@ -19,8 +19,18 @@ type EntryResult struct {
 	Method  string
 	URL     string
 	Result
+	// Pair is what was sent and received, as checked; nil when the entry could not be read.
+	// It lets a caller look past the verdict (coverage counts the fields sent) without
+	// reading the file twice.
+	Pair *Pair
 	// Err is set when the entry could not be read as a pair; Result is then empty.
 	Err error
+}
+
+// Pair is one recorded request and its response (nil when none was recorded).
+type Pair struct {
+	Request  Request
+	Response *Response
 }
 
 // FromHAR converts a HAR entry into a request and response.
@@ -55,6 +65,7 @@ func (c *Checker) CheckEntry(ctx context.Context, file string, index int, e har.
 		return er
 	}
 	er.Result = c.Check(ctx, req, resp)
+	er.Pair = &Pair{Request: req, Response: resp}
 	return er
 }
 
