@@ -125,6 +125,9 @@ func serverPath(s *openapi3.Server) (string, error) {
 
 // Check validates a request and, when resp is not nil, its response.
 func (c *Checker) Check(ctx context.Context, req Request, resp *Response) Result {
+	if pf := c.preflight(req); pf != nil {
+		return Result{Request: verdict(nil), Preflight: pf}
+	}
 	route, pathParams, hreq, routeProblems := c.route(req)
 	if route == nil {
 		return Result{Request: verdict(routeProblems)}
@@ -149,21 +152,58 @@ func (c *Checker) Check(ctx context.Context, req Request, resp *Response) Result
 		problems = append(problems, c.requestProblems(err)...)
 	}
 	problems = append(problems, c.checkQuery(route.Operation, hreq.URL.Query())...)
-	problems = append(problems, c.checkBody(route.Operation, req.Header, req.Body)...)
+	if req.Unrecorded == "" {
+		problems = append(problems, c.checkBody(route.Operation, req.Header, req.Body, req.Params)...)
+	}
 	res.Request = verdict(problems)
+	res.Request.Unrecorded = req.Unrecorded
 
 	if resp != nil {
 		var rp []Problem
 		if resp.Status < 100 || resp.Status > 599 {
-			// HAR writers record 0 for a request that got no response (aborted, blocked):
-			// there is nothing to check, and openapi3filter would blame the Content-Type.
-			rp = []Problem{{Where: "status", Message: fmt.Sprintf("status %d is not an HTTP status: the recording has no response (HAR writes 0 when the request got no answer)", resp.Status)}}
+			// HAR writers record a request that got no response (aborted, blocked by CORS,
+			// failed) with status 0 or -1: there is nothing to check, and openapi3filter
+			// would blame the Content-Type.
+			rp = []Problem{{Where: "status", Message: noResponse(resp.Status)}}
 		} else {
 			rp = c.checkResponse(ctx, in, resp)
 		}
 		res.Response = &ResponseVerdict{Status: resp.Status, Verdict: verdict(rp)}
+		res.Response.Unrecorded = resp.Unrecorded
 	}
 	return res
+}
+
+func noResponse(status int) string {
+	switch status {
+	case 0:
+		return "status 0 is not an HTTP status: the request got no response (HAR writers such as Chrome, Firefox and chrome-har record 0 for a request that was aborted, blocked or failed)"
+	case -1:
+		return "status -1 is not an HTTP status: the request got no response (Playwright records -1 for a request that was aborted, blocked or failed)"
+	}
+	return fmt.Sprintf("status %d is not an HTTP status: the recording has no usable response", status)
+}
+
+// preflight recognises a CORS preflight: OPTIONS with Access-Control-Request-Method, which
+// a browser sends by itself before a cross-origin call with an Authorization header.
+func (c *Checker) preflight(req Request) *Preflight {
+	if !strings.EqualFold(req.Method, http.MethodOptions) {
+		return nil
+	}
+	method := strings.TrimSpace(req.Header.Get("Access-Control-Request-Method"))
+	if method == "" {
+		return nil
+	}
+	pf := &Preflight{Method: strings.ToUpper(method)}
+	if u, err := url.Parse(req.URL); err == nil {
+		pf.Path = u.Path
+	}
+	target := req
+	target.Method = pf.Method
+	if route, _, _, _ := c.route(target); route != nil {
+		pf.Operation = route.Operation.OperationID
+	}
+	return pf
 }
 
 // route finds the operation. Routing ignores scheme, host and any install prefix before a

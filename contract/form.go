@@ -16,6 +16,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/cerb-openapi/cerb-openapi/har"
 )
 
 // customField matches Cerb's custom fields: custom_<id>, and custom_<id>[] for multi-value ones.
@@ -31,7 +33,10 @@ const formURLEncoded = "application/x-www-form-urlencoded"
 // checkBody checks a form body. An empty or absent body, and a body the server does not parse
 // as a form (JSON, say), are checked as the empty form Cerb sees, so every missing required
 // field is reported by its own pointer.
-func (c *Checker) checkBody(op *openapi3.Operation, header http.Header, body []byte) []Problem {
+//
+// params, when body is empty, are fields a HAR writer recorded decoded instead of the body
+// text: they are checked as they are, in the media type of the Content-Type header.
+func (c *Checker) checkBody(op *openapi3.Operation, header http.Header, body []byte, params []har.NameValue) []Problem {
 	if op.RequestBody == nil || op.RequestBody.Value == nil {
 		return nil
 	}
@@ -41,13 +46,13 @@ func (c *Checker) checkBody(op *openapi3.Operation, header http.Header, body []b
 	var fields []formField
 	var mt *openapi3.MediaType
 	switch {
-	case ct == "" && len(body) == 0:
+	case ct == "" && len(body) == 0 && len(params) == 0:
 		// Nothing sent: Cerb sees an empty form.
 	case ct == "":
 		problems = append(problems, Problem{Where: "header", Pointer: "/Content-Type",
 			Message: "body sent without a Content-Type: Cerb does not parse it and sees an empty form"})
 	default:
-		mediaType, params, err := mime.ParseMediaType(ct)
+		mediaType, mtParams, err := mime.ParseMediaType(ct)
 		if err != nil {
 			problems = append(problems, Problem{Where: "header", Pointer: "/Content-Type",
 				Message: fmt.Sprintf("unparsable Content-Type %q: %v", ct, err)})
@@ -60,11 +65,15 @@ func (c *Checker) checkBody(op *openapi3.Operation, header http.Header, body []b
 			break
 		}
 		var perr []Problem
-		switch mediaType {
-		case formURLEncoded:
+		switch {
+		case len(body) == 0 && len(params) > 0:
+			for _, p := range params {
+				fields = append(fields, formField{p.Name, p.Value})
+			}
+		case mediaType == formURLEncoded:
 			fields, perr = parseURLEncoded(body)
-		case "multipart/form-data":
-			fields, perr = parseMultipart(body, params["boundary"])
+		case mediaType == "multipart/form-data":
+			fields, perr = parseMultipart(body, mtParams["boundary"])
 		default:
 			perr = []Problem{{Where: "body", Message: fmt.Sprintf("media type %q is declared but the checker cannot read it", mediaType)}}
 		}

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/cerb-openapi/cerb-openapi/har"
@@ -33,16 +36,36 @@ type Pair struct {
 	Response *Response
 }
 
-// FromHAR converts a HAR entry into a request and response.
+// Outcome classifies the verdict (see Result.Outcome); an unreadable entry is
+// OutcomeUnreadable.
+func (r EntryResult) Outcome() Outcome {
+	if r.Err != nil {
+		return OutcomeUnreadable
+	}
+	return r.Result.Outcome()
+}
+
+// FromHAR converts a HAR entry into a request and response. Sidecar bodies must have been
+// loaded (har.Entry.LoadFiles). Form params recorded without the body text are passed as
+// Request.Params; a body that was sent but not recorded is marked Unrecorded.
 func FromHAR(e har.Entry) (Request, *Response, error) {
 	if e.Request == nil {
 		return Request{}, nil, errors.New(`entry has no "request"`)
 	}
-	body, err := e.Request.Body()
-	if err != nil {
-		return Request{}, nil, fmt.Errorf("request %w", err)
+	hreq := e.Request
+	req := Request{Method: hreq.Method, URL: hreq.URL, Header: har.Header(hreq.Headers)}
+	if p := hreq.PostData; p != nil && p.Text == "" && len(p.Params) > 0 {
+		req.Params = p.Params
+	} else {
+		body, err := hreq.Body()
+		if err != nil {
+			return Request{}, nil, fmt.Errorf("request %w", err)
+		}
+		req.Body = body
+		if len(body) == 0 {
+			req.Unrecorded = requestUnrecorded(hreq, req.Header)
+		}
 	}
-	req := Request{Method: e.Request.Method, URL: e.Request.URL, Header: har.Header(e.Request.Headers), Body: body}
 	if e.Response == nil {
 		return req, nil, nil
 	}
@@ -50,7 +73,48 @@ func FromHAR(e har.Entry) (Request, *Response, error) {
 	if err != nil {
 		return req, nil, fmt.Errorf("response %w", err)
 	}
-	return req, &Response{Status: e.Response.Status, Header: har.Header(e.Response.Headers), Body: rbody}, nil
+	resp := &Response{Status: e.Response.Status, Header: har.Header(e.Response.Headers), Body: rbody}
+	if len(rbody) == 0 {
+		resp.Unrecorded = responseUnrecorded(hreq.Method, e.Response, resp.Header)
+	}
+	return req, resp, nil
+}
+
+// requestUnrecorded tells a body that was sent but not recorded (Playwright's content
+// "omit", Chrome leaving out a large postData, record --max-body) from an empty one: the
+// HAR's bodySize or the Content-Length header says bytes were sent. -1, "unknown" in HAR,
+// says nothing.
+func requestUnrecorded(r *har.Request, h http.Header) string {
+	if r.PostData != nil && strings.Contains(r.PostData.Comment, "not recorded") {
+		return r.PostData.Comment
+	}
+	return sizeEvidence("request", r.BodySize, -1, h)
+}
+
+// responseUnrecorded is requestUnrecorded for responses. Responses that have no body by
+// definition (to HEAD, 1xx, 204, 304) and recordings of no response (status 0 or -1) are
+// never unrecorded.
+func responseUnrecorded(method string, r *har.Response, h http.Header) string {
+	if strings.EqualFold(method, http.MethodHead) || r.Status < 200 || r.Status == http.StatusNoContent || r.Status == http.StatusNotModified {
+		return ""
+	}
+	if strings.Contains(r.Content.Comment, "not recorded") {
+		return r.Content.Comment
+	}
+	return sizeEvidence("response", r.BodySize, r.Content.Size, h)
+}
+
+func sizeEvidence(side string, bodySize, contentSize int64, h http.Header) string {
+	switch {
+	case contentSize > 0:
+		return fmt.Sprintf("%s body not recorded: the HAR has no text for it, but content.size says %d bytes", side, contentSize)
+	case bodySize > 0:
+		return fmt.Sprintf("%s body not recorded: the HAR has no text for it, but bodySize says %d bytes", side, bodySize)
+	}
+	if n, err := strconv.ParseInt(h.Get("Content-Length"), 10, 64); err == nil && n > 0 {
+		return fmt.Sprintf("%s body not recorded: the HAR has no text for it, but Content-Length says %d bytes", side, n)
+	}
+	return ""
 }
 
 // CheckEntry checks one HAR entry.
@@ -76,7 +140,15 @@ func (c *Checker) CheckEntry(ctx context.Context, file string, index int, e har.
 // and the check goes on; a file that cannot be read any further ends it, after the verdicts
 // on the entries before, with an error naming the file and place. An error from fn stops the
 // check and is returned.
+//
+// Sidecar bodies (Playwright's content "attach") cannot be found from a stream: an entry
+// with one is reported unreadable. CheckFile finds them.
 func (c *Checker) CheckHAR(ctx context.Context, name string, r io.Reader, fn func(EntryResult) error) error {
+	return c.checkStream(ctx, name, r, nil, fn)
+}
+
+// checkStream is CheckHAR with the folder sidecar bodies are read from (nil: none).
+func (c *Checker) checkStream(ctx context.Context, name string, r io.Reader, sidecars fs.FS, fn func(EntryResult) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -98,8 +170,13 @@ func (c *Checker) CheckHAR(ctx context.Context, name string, r io.Reader, fn fun
 				res := make([]EntryResult, len(j.raws))
 				for i, raw := range j.raws {
 					e, err := raw.Decode()
+					if err == nil {
+						if err = e.LoadFiles(sidecars); err != nil {
+							err = &har.EntryError{File: name, Entry: raw.Index, Err: err}
+						}
+					}
 					if err != nil {
-						res[i] = EntryResult{File: name, Entry: raw.Index, Err: err}
+						res[i] = EntryResult{File: name, Entry: raw.Index, Comment: e.Comment, Err: err}
 						continue
 					}
 					res[i] = c.CheckEntry(ctx, name, raw.Index, e)
@@ -185,15 +262,13 @@ const (
 	batchBytes   = 64 << 10
 )
 
-// CheckFile is CheckHAR on a file.
+// CheckFile is CheckHAR on a file, in any container har.Open reads (plain, gzip, zlib, zip),
+// with its sidecar bodies read from its folder (or from the zip).
 func (c *Checker) CheckFile(ctx context.Context, path string, fn func(EntryResult) error) error {
-	f, err := os.Open(path)
+	f, err := har.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return fmt.Errorf("%s: is a directory, not a HAR file", path)
-	}
-	return c.CheckHAR(ctx, path, f, fn)
+	return c.checkStream(ctx, path, f, f.Sidecars, fn)
 }

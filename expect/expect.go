@@ -25,6 +25,11 @@ type Expectation struct {
 	Request []string `json:"request"`
 	// Response lists the expected response problems; nil when no operation matched.
 	Response []string `json:"response"`
+	// Unrecorded lists the sides ("request", "response") whose body was sent but not
+	// recorded; omitted when both were.
+	Unrecorded []string `json:"unrecorded,omitempty"`
+	// Preflight is set for a CORS preflight: the method and path it asks about.
+	Preflight string `json:"preflight,omitempty"`
 }
 
 // Manifest holds the expected verdicts of a set of HAR files.
@@ -150,7 +155,29 @@ func Observed(r contract.EntryResult) Expectation {
 	if r.Response != nil {
 		e.Response = keys(r.Response.Problems)
 	}
+	if r.Err == nil {
+		if r.Request.Unrecorded != "" {
+			e.Unrecorded = append(e.Unrecorded, "request")
+		}
+		if r.Response != nil && r.Response.Unrecorded != "" {
+			e.Unrecorded = append(e.Unrecorded, "response")
+		}
+		if pf := r.Preflight; pf != nil {
+			e.Preflight = pf.Method + " " + pf.Path
+		}
+	}
 	return e
+}
+
+// Listed returns the expectations of a HAR file and whether the manifest lists it at all
+// (an empty list says the file is expected to hold no entries).
+func (m *Manifest) Listed(file string) ([]Expectation, bool) {
+	key := m.Key(file)
+	if key == "" {
+		return nil, false
+	}
+	es, ok := m.Files[key]
+	return es, ok
 }
 
 func keys(ps []contract.Problem) []string {
@@ -256,6 +283,12 @@ func (c *Comparison) Add(r contract.EntryResult) (Difference, bool) {
 	if (got.Response == nil) != (want.Response == nil) || !slices.Equal(got.Response, want.Response) {
 		what = append(what, fmt.Sprintf("response problems %s, want %s", quoteOrNone(got.Response), quoteOrNone(want.Response)))
 	}
+	if !slices.Equal(got.Unrecorded, want.Unrecorded) {
+		what = append(what, fmt.Sprintf("bodies not recorded %q, want %q", got.Unrecorded, want.Unrecorded))
+	}
+	if got.Preflight != want.Preflight {
+		what = append(what, fmt.Sprintf("CORS preflight %q, want %q", got.Preflight, want.Preflight))
+	}
 	if len(what) == 0 {
 		return Difference{}, false
 	}
@@ -303,18 +336,27 @@ func (c *Comparison) Finish() []Difference {
 }
 
 // Write writes a manifest of the given verdicts to path, with file keys relative to its
-// folder. Verdicts are kept in the order given within each file.
-func Write(path string, results []contract.EntryResult) error {
+// folder. Verdicts are kept in the order given within each file. Each of files is listed
+// even when no verdict names it, with an empty list: a HAR file expected to be empty.
+func Write(path string, results []contract.EntryResult, files ...string) error {
 	m := &Manifest{Path: path}
-	files := map[string][]Expectation{}
+	byKey := map[string][]Expectation{}
+	for _, f := range files {
+		key := m.Key(f)
+		if key == "" {
+			return fmt.Errorf("manifest %s: %s is outside the manifest's folder %s", path, f, m.Dir())
+		}
+		byKey[key] = []Expectation{}
+	}
+	files = nil
 	for _, r := range results {
 		key := m.Key(r.File)
 		if key == "" {
 			return fmt.Errorf("manifest %s: %s is outside the manifest's folder %s", path, r.File, m.Dir())
 		}
-		files[key] = append(files[key], Observed(r))
+		byKey[key] = append(byKey[key], Observed(r))
 	}
-	b, err := json.MarshalIndent(files, "", "  ")
+	b, err := json.MarshalIndent(byKey, "", "  ")
 	if err != nil {
 		return fmt.Errorf("manifest %s: %w", path, err)
 	}

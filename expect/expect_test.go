@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -159,5 +160,41 @@ func TestWriteRoundTrip(t *testing.T) {
 	}
 	if err := expect.Write(path, []contract.EntryResult{result("/elsewhere/y.har", 0, "", nil, nil)}); err == nil || !strings.Contains(err.Error(), "outside the manifest's folder") {
 		t.Errorf("outside: %v", err)
+	}
+}
+
+// TestUnrecordedAndPreflight: a body not recorded and a CORS preflight are part of the
+// verdict: a manifest that expects them differs when they change, and an empty file is
+// listed as such.
+func TestUnrecordedAndPreflight(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.json")
+	har := filepath.Join(dir, "x.har")
+	unrec := result(har, 0, "replyToTicket", nil, nil)
+	unrec.Response.Unrecorded = "response body not recorded: …"
+	pre := contract.EntryResult{File: har, Entry: 1, Method: "OPTIONS",
+		Result: contract.Result{Request: contract.Verdict{OK: true, Problems: []contract.Problem{}}, Preflight: &contract.Preflight{Method: "POST", Path: "/rest/tickets/compose.json", Operation: "composeTicket"}}}
+	empty := filepath.Join(dir, "empty.har")
+	if err := expect.Write(path, []contract.EntryResult{unrec, pre}, har, empty); err != nil {
+		t.Fatal(err)
+	}
+	m, err := expect.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if es, ok := m.Listed(empty); !ok || len(es) != 0 {
+		t.Errorf("empty file listed %v with %d entries, want listed with none", ok, len(es))
+	}
+	if es, _ := m.Listed(har); len(es) != 2 || !slices.Equal(es[0].Unrecorded, []string{"response"}) || es[1].Preflight != "POST /rest/tickets/compose.json" {
+		t.Fatalf("expectations %+v", es)
+	}
+	c := m.Compare()
+	recorded := result(har, 0, "replyToTicket", nil, nil) // the same pair with its body
+	if d, differs := c.Add(recorded); !differs || !strings.Contains(d.What, `bodies not recorded [], want ["response"]`) {
+		t.Errorf("body now recorded: %v %v", differs, d)
+	}
+	call := result(har, 1, "", []contract.Problem{{Where: "route"}}, nil) // no longer a preflight
+	if d, differs := c.Add(call); !differs || !strings.Contains(d.What, `CORS preflight "", want "POST /rest/tickets/compose.json"`) {
+		t.Errorf("preflight gone: %v %v", differs, d)
 	}
 }

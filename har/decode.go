@@ -351,8 +351,10 @@ func (d *decoder) content(c *Content) bool {
 			return once(&seen, 3) && d.str(&c.Encoding)
 		case "comment":
 			return once(&seen, 4) && d.str(&c.Comment)
+		case "_file":
+			return once(&seen, 5) && d.str(&c.File)
 		}
-		return d.skip(k, "size", "mimeType", "text", "encoding", "comment")
+		return d.skip(k, "size", "mimeType", "text", "encoding", "comment", "_file")
 	})
 }
 
@@ -370,8 +372,10 @@ func (d *decoder) postData(p *PostData) bool {
 			return once(&seen, 3) && d.str(&p.Encoding)
 		case "comment":
 			return once(&seen, 4) && d.str(&p.Comment)
+		case "_file":
+			return once(&seen, 5) && d.str(&p.File)
 		}
-		return d.skip(k, "mimeType", "text", "params", "encoding", "comment")
+		return d.skip(k, "mimeType", "text", "params", "encoding", "comment", "_file")
 	})
 }
 

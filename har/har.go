@@ -89,7 +89,10 @@ type PostData struct {
 	Text     string      `json:"text"`
 	Params   []NameValue `json:"params,omitempty"`
 	Encoding string      `json:"encoding,omitempty"` // non-standard; "base64" if Text is base64
-	Comment  string      `json:"comment,omitempty"`
+	// File names a sidecar file holding the body, relative to the HAR's folder (Playwright's
+	// recordHar with content "attach" writes it; non-standard). LoadFiles reads it into Text.
+	File    string `json:"_file,omitempty"`
+	Comment string `json:"comment,omitempty"`
 }
 
 // Response is the recorded response.
@@ -112,7 +115,9 @@ type Content struct {
 	MimeType string `json:"mimeType"`
 	Text     string `json:"text,omitempty"`
 	Encoding string `json:"encoding,omitempty"`
-	Comment  string `json:"comment,omitempty"`
+	// File names a sidecar file holding the body (see PostData.File).
+	File    string `json:"_file,omitempty"`
+	Comment string `json:"comment,omitempty"`
 }
 
 // Header returns the headers as an http.Header, keeping repeated names.

@@ -179,17 +179,16 @@ func TestRecordBodyLimit(t *testing.T) {
 	}
 }
 
-// TestRecordCheckOmittedBody: with a checker, a pair whose response body was not recorded
-// has its request checked alone (the missing body is not a contract problem), and a pair
-// whose request body was not recorded is not checked; both say so in the log.
+// TestRecordCheckOmittedBody: with a checker, a pair whose body was not recorded is checked
+// without it (the missing body is not a contract problem), and the log says which body.
 func TestRecordCheckOmittedBody(t *testing.T) {
 	tests := []struct {
 		name, reqBody, respBody, log string
 	}{
 		{"response over the limit", "group_id=1&subject=Hi&content=hello&to=a%40b.example", `{"__status":"success","id":1,"x":"` + strings.Repeat("x", 2000) + `"}`,
-			"response not checked: its body was not recorded"},
-		{"request over the limit", "group_id=1&subject=Hi&content=" + strings.Repeat("x", 2000), `{"__status":"success","id":1}`,
-			"not checked: the request body was not recorded"},
+			"checked without its body: response body not recorded: 20"},
+		{"request over the limit", "group_id=1&subject=Hi&content=" + strings.Repeat("x", 2000), `{"__status":"error","__version":"10.4.10","__build":2024030901,"__error":"ERROR","message":"The 'to' parameter is required"}`,
+			"checked without its body: request body not recorded: 2030 bytes, over the recording limit of 1000 bytes (record --max-body)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -210,7 +209,7 @@ func TestRecordCheckOmittedBody(t *testing.T) {
 			resp.Body.Close()
 			proxy.Close()
 			w.Close()
-			if out := logs.String(); !strings.Contains(out, tt.log) || rec.Flagged() != 0 || rec.Omitted() != 1 {
+			if out := logs.String(); !strings.Contains(out, tt.log) || !strings.Contains(out, "over the recording limit of 1000 bytes (record --max-body)") || rec.Flagged() != 0 || rec.Omitted() != 1 {
 				t.Errorf("flagged %d, omitted %d; log:\n%s", rec.Flagged(), rec.Omitted(), out)
 			}
 		})

@@ -258,7 +258,7 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	if rec.cfg.Checker != nil {
-		rec.check(req.Context(), i, e, reqBody.omitted, respBody.omitted)
+		rec.check(req.Context(), i, e)
 	}
 }
 
@@ -333,19 +333,22 @@ func (c *clientWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (rec *Recorder) check(ctx context.Context, i int, e har.Entry, reqOmitted, respOmitted bool) {
-	if reqOmitted {
-		rec.log.Printf("entry %d %s %s: not checked: the request body was not recorded", i, e.Request.Method, e.Request.URL)
-		return
-	}
-	if respOmitted {
-		// Without its body the response would be flagged for it: check the request alone.
-		rec.log.Printf("entry %d %s %s: response not checked: its body was not recorded", i, e.Request.Method, e.Request.URL)
-		e.Response = nil
-	}
+func (rec *Recorder) check(ctx context.Context, i int, e har.Entry) {
 	// The client may have gone; the verdict is still wanted.
 	r := rec.cfg.Checker.CheckEntry(context.WithoutCancel(ctx), rec.cfg.File, i, e)
-	if r.Err == nil && r.OK() {
+	switch r.Outcome() {
+	case contract.OutcomeOK, contract.OutcomePreflight:
+		return
+	case contract.OutcomeUnrecorded:
+		// A body over --max-body is not a contract problem: the rest of the pair was checked.
+		var notes []string
+		if r.Request.Unrecorded != "" {
+			notes = append(notes, r.Request.Unrecorded)
+		}
+		if r.Response != nil && r.Response.Unrecorded != "" {
+			notes = append(notes, r.Response.Unrecorded)
+		}
+		rec.log.Printf("entry %d %s %s: checked without its body: %s", i, e.Request.Method, e.Request.URL, strings.Join(notes, "; "))
 		return
 	}
 	rec.flagged.Add(1)

@@ -26,21 +26,33 @@ func escapeProperty(s string) string {
 }
 
 func (g *GitHub) annotate(file, title, msg string) error {
-	_, err := fmt.Fprintf(g.w, "::error file=%s,title=%s::%s\n", escapeProperty(file), escapeProperty(title), escapeData(msg))
+	return g.command("error", file, title, msg)
+}
+
+func (g *GitHub) command(level, file, title, msg string) error {
+	_, err := fmt.Fprintf(g.w, "::%s file=%s,title=%s::%s\n", level, escapeProperty(file), escapeProperty(title), escapeData(msg))
 	return err
 }
 
 func (g *GitHub) Entry(r contract.EntryResult) error {
 	g.sum.Add(r)
-	if r.Err == nil && r.OK() {
-		return nil
-	}
 	l := LineOf(r)
-	lines := problemLines(l)
-	if r.Err != nil {
+	level := "error"
+	var lines []string
+	switch l.Outcome {
+	case contract.OutcomeOK:
+		return nil
+	case contract.OutcomeUnreadable:
 		lines = []string{r.Err.Error()}
-	} else if len(lines) == 0 {
-		lines = []string{"no operation matched"}
+	case contract.OutcomeUnrecorded:
+		// A warning: nothing was found wrong, but the pair was not checked whole.
+		level, lines = "warning", unrecordedLines(l)
+	case contract.OutcomePreflight:
+		level, lines = "notice", []string{"CORS preflight for " + preflightTarget(l.Preflight) + ": not checked"}
+	default:
+		if lines = problemLines(l); len(lines) == 0 {
+			lines = []string{"no operation matched"}
+		}
 	}
 	head := []string{fmt.Sprintf("entry %d", r.Entry)}
 	if l.Operation != "" {
@@ -56,7 +68,7 @@ func (g *GitHub) Entry(r contract.EntryResult) error {
 	if title == "" {
 		title = fmt.Sprintf("entry %d", r.Entry)
 	}
-	return g.annotate(r.File, title, strings.Join(head, " ")+": "+strings.Join(lines, "\n"))
+	return g.command(level, r.File, title, strings.Join(head, " ")+": "+strings.Join(lines, "\n"))
 }
 
 func (g *GitHub) Fatal(file string, err error) error {

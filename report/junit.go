@@ -59,6 +59,11 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Error     *junitProblem `xml:"error,omitempty"`
 	Failure   *junitProblem `xml:"failure,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitProblem struct {
@@ -128,11 +133,18 @@ func (j *JUnit) Entry(r contract.EntryResult) error {
 	s.seconds += d
 	c := junitCase{Name: CaseName(r), Classname: r.File, Time: seconds(d)}
 	l := LineOf(r)
-	switch {
-	case r.Err != nil:
+	switch l.Outcome {
+	case contract.OutcomeUnreadable:
 		c.Error = &junitProblem{Message: r.Err.Error(), Type: "har", Text: r.Err.Error()}
 		s.Errors++
-	case !r.OK():
+	case contract.OutcomeUnrecorded:
+		// Neither passed nor failed: a body was not there to check.
+		c.Skipped = &junitSkipped{Message: strings.Join(unrecordedLines(l), "; ")}
+		s.Skipped++
+	case contract.OutcomePreflight:
+		c.Skipped = &junitSkipped{Message: "CORS preflight for " + preflightTarget(l.Preflight) + ": not checked"}
+		s.Skipped++
+	case contract.OutcomeFlagged:
 		lines := problemLines(l)
 		msg, typ := "no operation matched", "route"
 		if len(lines) > 0 {

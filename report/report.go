@@ -41,20 +41,24 @@ var Formats = []string{"text", "json", "junit", "github"}
 
 // Line is the JSON form of one entry's verdict.
 type Line struct {
-	File      string                    `json:"file"`
-	Entry     int                       `json:"entry"`
-	Comment   string                    `json:"comment"`
-	Method    string                    `json:"method"`
-	URL       string                    `json:"url"`
+	File    string `json:"file"`
+	Entry   int    `json:"entry"`
+	Comment string `json:"comment"`
+	Method  string `json:"method"`
+	URL     string `json:"url"`
+	// Outcome is ok, flagged, unrecorded (a body was sent but not recorded), preflight (a
+	// CORS preflight, not checked) or unreadable.
+	Outcome   contract.Outcome          `json:"outcome"`
 	Operation string                    `json:"operation"`
 	Request   contract.Verdict          `json:"request"`
 	Response  *contract.ResponseVerdict `json:"response"`
+	Preflight *contract.Preflight       `json:"preflight,omitempty"`
 }
 
 // LineOf converts a verdict; an unreadable entry becomes a request problem at "har".
 func LineOf(r contract.EntryResult) Line {
 	l := Line{File: r.File, Entry: r.Entry, Comment: r.Comment, Method: r.Method, URL: r.URL,
-		Operation: r.Operation, Request: r.Request, Response: r.Response}
+		Outcome: r.Outcome(), Operation: r.Operation, Request: r.Request, Response: r.Response, Preflight: r.Preflight}
 	if r.Err != nil {
 		l.Operation, l.Response = "", nil
 		l.Request = contract.Verdict{OK: false, Problems: []contract.Problem{{Where: "har", Message: r.Err.Error()}}}
@@ -79,6 +83,9 @@ func (j *JSON) Close() error { return nil }
 // Summary counts verdicts.
 type Summary struct {
 	Pairs, OK, Flagged, NoOperation, Unreadable, FatalFiles int
+	// Unrecorded counts pairs with nothing wrong found but a body not recorded; Preflights
+	// the CORS preflights (neither is in OK or Flagged).
+	Unrecorded, Preflights int
 	// Reasons counts flagged pairs by where their first problem is (request:body, response:status, …).
 	Reasons map[string]int
 }
@@ -89,13 +96,17 @@ func (s *Summary) Add(r contract.EntryResult) {
 		s.Reasons = map[string]int{}
 	}
 	s.Pairs++
-	switch {
-	case r.Err != nil:
+	switch r.Outcome() {
+	case contract.OutcomeUnreadable:
 		s.Unreadable++
 		s.Flagged++
 		s.Reasons["har"]++
-	case r.OK():
+	case contract.OutcomeOK:
 		s.OK++
+	case contract.OutcomeUnrecorded:
+		s.Unrecorded++
+	case contract.OutcomePreflight:
+		s.Preflights++
 	default:
 		s.Flagged++
 		if r.Operation == "" {
@@ -125,6 +136,12 @@ func (s Summary) String() string {
 	if s.NoOperation > 0 {
 		out += fmt.Sprintf(" (%d match no operation)", s.NoOperation)
 	}
+	if s.Unrecorded > 0 {
+		out += fmt.Sprintf(", %d with a body not recorded (not checked whole)", s.Unrecorded)
+	}
+	if s.Preflights > 0 {
+		out += fmt.Sprintf(", %d CORS preflight(s) (not checked)", s.Preflights)
+	}
 	if len(reasons) > 0 {
 		out += "; flagged by " + strings.Join(reasons, ", ")
 	}
@@ -153,8 +170,13 @@ func (t *Text) Entry(r contract.EntryResult) error {
 	t.sum.Add(r)
 	l := LineOf(r)
 	status := "ok  "
-	if !r.OK() {
+	switch l.Outcome {
+	case contract.OutcomeFlagged, contract.OutcomeUnreadable:
 		status = "FAIL"
+	case contract.OutcomeUnrecorded:
+		status = "SKIP"
+	case contract.OutcomePreflight:
+		status = "CORS"
 	}
 	op := l.Operation
 	if op == "" {
@@ -171,19 +193,53 @@ func (t *Text) Entry(r contract.EntryResult) error {
 	if _, err := fmt.Fprintf(t.w, "%s %s#%d %s %s %s%s %s\n", status, l.File, l.Entry, op, l.Method, pathOf(l.URL), resp, name); err != nil {
 		return err
 	}
-	for _, p := range l.Request.Problems {
-		if _, err := fmt.Fprintf(t.w, "      request  %s\n", p); err != nil {
+	for _, line := range detailLines(l) {
+		if _, err := fmt.Fprintf(t.w, "      %s\n", line); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// detailLines lists what the text report prints under an entry: its problems, then what
+// was not recorded, or the call a preflight asks about.
+func detailLines(l Line) []string {
+	var out []string
+	for _, p := range l.Request.Problems {
+		out = append(out, "request  "+p.String())
+	}
 	if l.Response != nil {
 		for _, p := range l.Response.Problems {
-			if _, err := fmt.Fprintf(t.w, "      response %s\n", p); err != nil {
-				return err
-			}
+			out = append(out, "response "+p.String())
 		}
 	}
-	return nil
+	out = append(out, unrecordedLines(l)...)
+	if pf := l.Preflight; pf != nil {
+		out = append(out, "CORS preflight for "+preflightTarget(pf)+": the browser's, not checked")
+	}
+	return out
+}
+
+// unrecordedLines says which bodies were sent but not recorded, and why the checker thinks so.
+func unrecordedLines(l Line) []string {
+	var out []string
+	if l.Request.Unrecorded != "" {
+		out = append(out, l.Request.Unrecorded)
+	}
+	if l.Response != nil && l.Response.Unrecorded != "" {
+		out = append(out, l.Response.Unrecorded)
+	}
+	return out
+}
+
+func preflightTarget(pf *contract.Preflight) string {
+	t := pf.Method + " " + pf.Path
+	if pf.Operation != "" {
+		t += " (" + pf.Operation + ")"
+	} else {
+		t += " (no operation in the spec)"
+	}
+	return t
 }
 
 func (t *Text) Fatal(file string, err error) error {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"flag"
@@ -37,6 +38,12 @@ func sample() ([]contract.EntryResult, error) {
 		{File: file, Entry: 3, Comment: "compose-get", Method: "GET", URL: "https://cerb.example/rest/tickets/compose.json",
 			Result: contract.Result{Request: contract.Verdict{OK: false, Problems: []contract.Problem{{Where: "route", Message: "no operation GET /rest/tickets/compose.json in the spec (the path has POST only)"}}}}},
 		{File: file, Entry: 4, Err: errors.New(`rec:1,a%.har: entry 4: field "request.method": number value where string expected`)},
+		{File: file, Entry: 5, Comment: "omitted: Playwright content omit", Method: "POST", URL: "https://cerb.example/rest/tickets/reply.json",
+			Result: contract.Result{Operation: "replyToTicket", Request: contract.Verdict{OK: true, Problems: []contract.Problem{}},
+				Response: &contract.ResponseVerdict{Status: 200, Verdict: contract.Verdict{OK: true, Problems: []contract.Problem{}, Unrecorded: "response body not recorded: the HAR has no text for it, but content.size says 3712 bytes"}}}},
+		{File: file, Entry: 6, Method: "OPTIONS", URL: "https://cerb.example/rest/tickets/compose.json",
+			Result: contract.Result{Request: contract.Verdict{OK: true, Problems: []contract.Problem{}},
+				Preflight: &contract.Preflight{Method: "POST", Path: "/rest/tickets/compose.json", Operation: "composeTicket"}}},
 	}
 	fatal := &har.SyntaxError{File: "cut.har", Entry: 2, Offset: 1234, Err: har.ErrTruncated}
 	return rs, fatal
@@ -147,6 +154,7 @@ type xTestsuite struct {
 	Tests    *int        `xml:"tests,attr"`
 	Failures *int        `xml:"failures,attr"`
 	Errors   *int        `xml:"errors,attr"`
+	Skipped  *int        `xml:"skipped,attr"`
 	Time     *string     `xml:"time,attr"`
 	Cases    []xTestcase `xml:"testcase"`
 }
@@ -157,6 +165,7 @@ type xTestcase struct {
 	Time      *string   `xml:"time,attr"`
 	Failures  []xResult `xml:"failure"`
 	Errors    []xResult `xml:"error"`
+	Skipped   []xResult `xml:"skipped"`
 }
 
 type xResult struct {
@@ -170,9 +179,10 @@ var allowed = map[string][]string{
 	"":           {"testsuites"},
 	"testsuites": {"testsuite"},
 	"testsuite":  {"testcase"},
-	"testcase":   {"failure", "error"},
+	"testcase":   {"failure", "error", "skipped"},
 	"failure":    {},
 	"error":      {},
+	"skipped":    {},
 }
 
 func checkElements(t *testing.T, data []byte) {
@@ -219,12 +229,12 @@ func TestJUnitSchema(t *testing.T) {
 	if doc.Tests == nil || doc.Failures == nil || doc.Errors == nil || !isTime(doc.Time) {
 		t.Fatalf("testsuites lacks counts or time: %s", out)
 	}
-	tests, failures, errs := 0, 0, 0
+	tests, failures, errs, skipped := 0, 0, 0, 0
 	for _, s := range doc.Suites {
 		if s.Name == nil || s.Tests == nil || s.Failures == nil || s.Errors == nil || !isTime(s.Time) {
 			t.Fatalf("testsuite %q lacks a required attribute", deref(s.Name))
 		}
-		f, e := 0, 0
+		f, e, sk := 0, 0, 0
 		for _, c := range s.Cases {
 			if c.Name == nil || c.Classname == nil || *c.Classname != *s.Name || !isTime(c.Time) {
 				t.Errorf("testcase %q: name, classname (= file) and time required", deref(c.Name))
@@ -234,9 +244,22 @@ func TestJUnitSchema(t *testing.T) {
 					t.Errorf("testcase %q: failure/error without message or type", deref(c.Name))
 				}
 			}
+			for _, r := range c.Skipped {
+				if r.Message == nil || *r.Message == "" {
+					t.Errorf("testcase %q: skipped without a message saying why", deref(c.Name))
+				}
+			}
+			if len(c.Failures)+len(c.Errors)+len(c.Skipped) > 1 {
+				t.Errorf("testcase %q: more than one of failure, error, skipped", deref(c.Name))
+			}
 			f += len(c.Failures)
 			e += len(c.Errors)
+			sk += len(c.Skipped)
 		}
+		if s.Skipped == nil || *s.Skipped != sk {
+			t.Errorf("testsuite %q: skipped=%v, cases say %d", deref(s.Name), s.Skipped, sk)
+		}
+		skipped += sk
 		if *s.Tests != len(s.Cases) || *s.Failures != f || *s.Errors != e {
 			t.Errorf("testsuite %q counts tests=%d failures=%d errors=%d, cases say %d %d %d", *s.Name, *s.Tests, *s.Failures, *s.Errors, len(s.Cases), f, e)
 		}
@@ -245,8 +268,10 @@ func TestJUnitSchema(t *testing.T) {
 	if *doc.Tests != tests || *doc.Failures != failures || *doc.Errors != errs {
 		t.Errorf("testsuites counts %d/%d/%d, suites sum to %d/%d/%d", *doc.Tests, *doc.Failures, *doc.Errors, tests, failures, errs)
 	}
-	if tests != 6 || failures != 3 || errs != 2 {
-		t.Errorf("tests=%d failures=%d errors=%d, want 6 3 2", tests, failures, errs)
+	// sample(): 7 entries and a file cut short; a body not recorded and a CORS preflight are
+	// skipped, neither passed nor failed.
+	if tests != 8 || failures != 3 || errs != 2 || skipped != 2 {
+		t.Errorf("tests=%d failures=%d errors=%d skipped=%d, want 8 3 2 2", tests, failures, errs, skipped)
 	}
 	if !strings.Contains(out, `type="truncated"`) || !strings.Contains(out, "second line") {
 		t.Errorf("problems missing from the report:\n%s", out)
@@ -296,5 +321,33 @@ func TestNewFormats(t *testing.T) {
 	}
 	if _, err := New("xml", io.Discard); err == nil || !strings.Contains(err.Error(), "junit") {
 		t.Errorf("New(xml) = %v, want an error listing the formats", err)
+	}
+}
+
+// TestOutcomes: every format says what became of each kind of entry, so that a body not
+// recorded or a preflight is neither read as a pass nor as a failure.
+func TestOutcomes(t *testing.T) {
+	text := render(t, "text")
+	for _, want := range []string{
+		"ok   rec:1,a%.har#0 composeTicket",
+		"FAIL rec:1,a%.har#1 composeTicket",
+		"SKIP rec:1,a%.har#5 replyToTicket POST /rest/tickets/reply.json → 200 omitted\n      response body not recorded: the HAR has no text for it, but content.size says 3712 bytes\n",
+		"CORS rec:1,a%.har#6 - OPTIONS /rest/tickets/compose.json \n      CORS preflight for POST /rest/tickets/compose.json (composeTicket): the browser's, not checked\n",
+		"7 pairs: 1 ok, 4 flagged (1 match no operation), 1 with a body not recorded (not checked whole), 1 CORS preflight(s) (not checked)",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text report lacks %q:\n%s", want, text)
+		}
+	}
+	var outcomes []string
+	for _, line := range strings.Split(strings.TrimSpace(render(t, "json")), "\n") {
+		var l Line
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatal(err)
+		}
+		outcomes = append(outcomes, string(l.Outcome))
+	}
+	if got, want := strings.Join(outcomes, ","), "ok,flagged,flagged,flagged,unreadable,unrecorded,preflight"; got != want {
+		t.Errorf("JSON outcomes %s, want %s", got, want)
 	}
 }

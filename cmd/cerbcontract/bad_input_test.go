@@ -17,11 +17,12 @@ import (
 // badCase is one input the checker must survive: its exit code, and substrings that must
 // appear on stderr and in the report ({file} stands for the path given to the command).
 type badCase struct {
-	name string
-	file string                                // in testdata/bad
-	gen  func(t *testing.T, dir string) string // or generated into t.TempDir()
-	spec string                                // --spec, in testdata/bad
-	code int
+	name  string
+	file  string                                // in testdata/bad
+	gen   func(t *testing.T, dir string) string // or generated into t.TempDir()
+	spec  string                                // --spec, in testdata/bad
+	flags []string                              // more flags for check
+	code  int
 	// stderr and stdout substrings.
 	stderr, stdout []string
 	// maxAlloc bounds the bytes allocated by the run and maxHeap the peak live heap
@@ -54,7 +55,9 @@ func badCases() []badCase {
 		{name: "log without entries", file: "log-no-entries.har", code: 2, stderr: []string{`{file}: byte `, `"log" has no "entries" array`}},
 		{name: "entries not an array", file: "entries-not-array.har", code: 2, stderr: []string{`{file}: byte 39: "entries" must be an array, found {`}},
 		{name: "entries null", file: "entries-null.har", code: 2, stderr: []string{`"entries" must be an array, found null`}},
-		{name: "entries empty", file: "entries-empty.har", code: 0, stdout: []string{"0 pairs: 0 ok, 0 flagged"}},
+		{name: "entries empty", file: "entries-empty.har", code: 2,
+			stderr: []string{"{file}: no entries: nothing was recorded, so nothing was checked", "--allow-empty"}, stdout: []string{"ERROR {file}: no entries", "1 file(s) unreadable"}},
+		{name: "entries empty, allowed", file: "entries-empty.har", flags: []string{"--allow-empty"}, code: 0, stdout: []string{"0 pairs: 0 ok, 0 flagged"}},
 		{name: "entry missing request", file: "entry-missing-request.har", code: 2,
 			stderr: []string{`{file}: entry 1: entry has no "request" object`}, stdout: goodAround},
 		{name: "entry missing response", file: "entry-missing-response.har", code: 2,
@@ -72,7 +75,7 @@ func badCases() []badCase {
 		{name: "status a string", file: "status-string.har", code: 2,
 			stderr: []string{`{file}: entry 1: field "response.status": string value where int expected`}, stdout: goodAround},
 		{name: "status 0", file: "status-zero.har", code: 1,
-			stdout: append([]string{"FAIL {file}#1 replyToTicket", "response status: status 0 is not an HTTP status: the recording has no response"}, goodAround...)},
+			stdout: append([]string{"FAIL {file}#1 replyToTicket", "response status: status 0 is not an HTTP status: the request got no response (HAR writers such as Chrome, Firefox and chrome-har record 0"}, goodAround...)},
 		{name: "unknown extra fields ignored", file: "unknown-fields.har", code: 0, stdout: []string{"ok   {file}#0 replyToTicket"}},
 		{name: "trailing data after the log ignored", file: "trailing-garbage.har", code: 0, stdout: []string{"1 pairs: 1 ok"}},
 		{name: "byte order mark skipped", file: "bom.har", code: 0, stdout: []string{"ok   {file}#0 replyToTicket"}},
@@ -136,7 +139,7 @@ func TestBadInput(t *testing.T) {
 			} else {
 				path = filepath.Join("testdata", "bad", tc.file)
 			}
-			args := []string{"check"}
+			args := append([]string{"check"}, tc.flags...)
 			if tc.spec != "" {
 				args = append(args, "--spec", filepath.Join("testdata", "bad", tc.spec))
 			}

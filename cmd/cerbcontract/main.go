@@ -1,8 +1,8 @@
 // Command cerbcontract checks recorded Cerb API traffic (HAR 1.2 files) against the
 // project's OpenAPI document.
 //
-//	cerbcontract check [--spec FILE] [--format text|json|junit|github] [--fail-on request|response|any]
-//	                   [--operation ID] [--skip-unknown] [--expect MANIFEST [--update-expect]] [FILE.har…]
+//	cerbcontract check [--spec FILE] [--format text|json|junit|github] [--fail-on request,response,unrecorded|any]
+//	                   [--operation ID] [--skip-unknown] [--allow-empty] [--expect MANIFEST [--update-expect]] [FILE.har…]
 //	cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force]
 //
 // With --expect, each verdict is compared with the expected one in a manifest (recordings
@@ -48,14 +48,19 @@ func main() {
 }
 
 const usage = `usage: cerbcontract check [--spec FILE] [--format %s]
-                          [--fail-on request|response|any] [--operation ID] [--skip-unknown]
-                          [--expect MANIFEST [--update-expect]] [FILE.har…]
+                          [--fail-on request,response,unrecorded|any] [--operation ID] [--skip-unknown]
+                          [--allow-empty] [--expect MANIFEST [--update-expect]] [FILE.har…]
        cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force]
 
 check: checks every request/response pair of the HAR files against the OpenAPI
-document (the embedded openapi.yaml unless --spec is given). --fail-on says which
-side's problems fail the check (default any); --operation keeps only the pairs of
-one operationId, --skip-unknown drops pairs that match no operation. --expect
+document (the embedded openapi.yaml unless --spec is given). A HAR may be plain,
+gzip'd, zlib'd (mitmproxy .zhar) or a zip (Playwright); sidecar bodies are read
+from its folder. --fail-on lists what fails the check: request or response
+problems, unrecorded (a body that was sent but not recorded), or any (all three,
+the default); --operation keeps only the pairs of one operationId, --skip-unknown
+drops pairs that match no operation. A file with no entries, or nothing left to
+check, is an error unless --allow-empty. CORS preflights are reported, never
+checked. --expect
 compares each verdict with a manifest of expected verdicts (for recordings that
 hold violations on purpose) and, with no files, checks the files it lists;
 --update-expect writes the verdicts seen into it instead. Exit status: 0 all pairs
@@ -105,7 +110,8 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fset.SetOutput(stderr)
 	specPath := fset.String("spec", "", "OpenAPI document to check against (default: the embedded openapi.yaml)")
 	format := fset.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
-	failOn := fset.String("fail-on", "any", "which problems make the exit status 1: request, response or any")
+	failOn := fset.String("fail-on", "any", "what makes the exit status 1, comma-separated: request, response, unrecorded (a body sent but not recorded), or any (all three)")
+	allowEmpty := fset.Bool("allow-empty", false, "accept a HAR file with no entries, and a check in which no entry was left to check")
 	operation := fset.String("operation", "", "check only the pairs of this operationId")
 	skipUnknown := fset.Bool("skip-unknown", false, "leave out pairs that match no operation of the spec")
 	expectPath := fset.String("expect", "", "compare every verdict with this manifest of expected verdicts (JSON); with no files, check the files it lists")
@@ -114,10 +120,9 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return exitUsage
 	}
-	switch *failOn {
-	case "request", "response", "any":
-	default:
-		fmt.Fprintf(stderr, "cerbcontract: --fail-on %q: want request, response or any\n", *failOn)
+	failSet, err := parseFailOn(*failOn)
+	if err != nil {
+		fmt.Fprintf(stderr, "cerbcontract: %v\n", err)
 		return exitUsage
 	}
 	if *updateExpect && *expectPath == "" {
@@ -186,6 +191,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	mismatch, unreadable := false, false
+	checked := 0
 	var seen []contract.EntryResult // for --update-expect
 	for _, name := range files {
 		read := 0
@@ -200,6 +206,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				}
 				return nil
 			}
+			checked++
 			expected := false
 			if cmp != nil {
 				_, differs := cmp.Add(r)
@@ -211,11 +218,16 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 					unreadable = true
 				}
 				fmt.Fprintf(stderr, "cerbcontract: %v\n", r.Err)
-			} else if fails(r, *failOn) {
+			} else if fails(r, failSet) {
 				mismatch = true
 			}
 			return rep.Entry(r)
 		})
+		if err == nil && read == 0 && !*allowEmpty && !listedEmpty(manifest, name) {
+			// A silent green: Playwright's recordHar, for one, records nothing of the calls
+			// made through APIRequestContext.
+			err = fmt.Errorf("%s: no entries: nothing was recorded, so nothing was checked (Playwright's recordHar does not record APIRequestContext calls; --allow-empty accepts an empty file)", name)
+		}
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
 				fmt.Fprintln(stderr, "cerbcontract: interrupted")
@@ -232,6 +244,18 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
+	if checked == 0 && !unreadable && !*allowEmpty && !*updateExpect && cmp == nil {
+		msg := "no entry was checked"
+		if *operation != "" || *skipUnknown {
+			msg += " (every entry was left out by --operation or --skip-unknown)"
+		}
+		fmt.Fprintf(stderr, "cerbcontract: %s; --allow-empty accepts that\n", msg)
+		unreadable = true
+		if ferr := rep.Fatal(strings.Join(files, ", "), errors.New(msg)); ferr != nil {
+			fmt.Fprintf(stderr, "cerbcontract: write: %v\n", ferr)
+			return exitUsage
+		}
+	}
 	if err := rep.Close(); err != nil {
 		fmt.Fprintf(stderr, "cerbcontract: write: %v\n", err)
 		return exitUsage
@@ -242,7 +266,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "cerbcontract: %s not written: some input could not be read\n", *expectPath)
 			return exitUsage
 		}
-		if err := expect.Write(*expectPath, seen); err != nil {
+		if err := expect.Write(*expectPath, seen, files...); err != nil {
 			fmt.Fprintf(stderr, "cerbcontract: %v\n", err)
 			return exitUsage
 		}
@@ -270,28 +294,53 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// checkFile checks one HAR file; an error opening it names the file.
-func checkFile(ctx context.Context, c *contract.Checker, name string, fn func(contract.EntryResult) error) error {
-	rc, err := openHAR(name)
-	if err != nil {
-		return err
+// listedEmpty reports whether the manifest expects the file to hold no entries.
+func listedEmpty(m *expect.Manifest, file string) bool {
+	if m == nil {
+		return false
 	}
-	defer rc.Close()
-	return c.CheckHAR(ctx, name, rc, fn)
+	es, ok := m.Listed(file)
+	return ok && len(es) == 0
 }
 
-// fails reports whether a verdict's problems on the given side (request, response or any)
-// fail the check. A pair that matches no operation fails on the request side.
-func fails(r contract.EntryResult, side string) bool {
+// checkFile checks one HAR file, in whatever container (see har.Open), with its sidecar
+// bodies; an error opening it names the file.
+func checkFile(ctx context.Context, c *contract.Checker, name string, fn func(contract.EntryResult) error) error {
+	return c.CheckFile(ctx, name, fn)
+}
+
+// failOn is what --fail-on lets fail the check.
+type failOn struct{ request, response, unrecorded bool }
+
+func parseFailOn(s string) (failOn, error) {
+	var f failOn
+	for _, part := range strings.Split(s, ",") {
+		switch strings.TrimSpace(part) {
+		case "request":
+			f.request = true
+		case "response":
+			f.response = true
+		case "unrecorded":
+			f.unrecorded = true
+		case "any":
+			f = failOn{true, true, true}
+		default:
+			return failOn{}, fmt.Errorf("--fail-on %q: want a comma-separated list of request, response, unrecorded, or any", s)
+		}
+	}
+	return f, nil
+}
+
+// fails reports whether a verdict fails the check. A pair that matches no operation fails
+// on the request side; a CORS preflight never fails.
+func fails(r contract.EntryResult, f failOn) bool {
+	if r.Preflight != nil {
+		return false
+	}
 	reqBad := r.Operation == "" || !r.Request.OK
 	respBad := r.Response != nil && !r.Response.OK
-	switch side {
-	case "request":
-		return reqBad
-	case "response":
-		return respBad
-	}
-	return reqBad || respBad
+	unrecorded := r.Request.Unrecorded != "" || r.Response != nil && r.Response.Unrecorded != ""
+	return f.request && reqBad || f.response && respBad || f.unrecorded && unrecorded
 }
 
 // operationIDs lists the spec's operationIds, sorted.
@@ -308,21 +357,4 @@ func operationIDs(c *contract.Checker) []string {
 	}
 	slices.Sort(ids)
 	return ids
-}
-
-func openHAR(path string) (io.ReadCloser, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if st.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s: is a directory, not a HAR file", path)
-	}
-	return f, nil
 }

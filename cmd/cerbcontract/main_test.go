@@ -116,7 +116,10 @@ func TestRunExitCodes(t *testing.T) {
 		{"response problem, fail on request", []string{"check", "--fail-on", "request", fx.respBad}, exitOK, nil, nil, nil},
 		{"response problem, fail on response", []string{"check", "--fail-on", "response", fx.respBad}, exitMismatch, nil, nil, nil},
 		{"unknown operation", []string{"check", fx.unknown}, exitMismatch, []string{"no operation"}, nil, nil},
-		{"unknown operation, skipped", []string{"check", "--skip-unknown", fx.unknown}, exitOK, []string{"0 pairs"}, nil, nil},
+		{"unknown operation, skipped: nothing left", []string{"check", "--skip-unknown", fx.unknown}, exitUsage, []string{"0 pairs"}, []string{"no entry was checked (every entry was left out by --operation or --skip-unknown); --allow-empty"}, nil},
+		{"unknown operation, skipped, allowed empty", []string{"check", "--skip-unknown", "--allow-empty", fx.unknown}, exitOK, []string{"0 pairs"}, nil, nil},
+		{"fail-on list", []string{"check", "--fail-on", "response,unrecorded", fx.reqBad}, exitOK, nil, nil, nil},
+		{"fail-on list with request", []string{"check", "--fail-on", "unrecorded, request", fx.reqBad}, exitMismatch, nil, nil, nil},
 		{"unknown operation, fail on response", []string{"check", "--fail-on", "response", fx.unknown}, exitOK, nil, nil, nil},
 		{"operation filter", []string{"check", "--operation", "composeTicket", fx.mixed}, exitOK, []string{"1 pairs: 1 ok", "compose-minimal"}, nil, []string{"reply-minimal", "get-ticket"}},
 		{"operation filter keeps its failures", []string{"check", "--operation", "composeTicket", fx.mixed, fx.reqBad}, exitMismatch, []string{"compose-missing-group_id"}, nil, nil},
@@ -197,7 +200,7 @@ func TestCheckJSONLines(t *testing.T) {
 		{fx.mixed, 2, "replyToTicket", true, true},
 		{fx.reqBad, 0, "composeTicket", false, true},
 	}
-	top := []string{"file", "entry", "comment", "method", "url", "operation", "request", "response"}
+	top := []string{"file", "entry", "comment", "method", "url", "outcome", "operation", "request", "response"}
 	for i, line := range lines {
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal([]byte(line), &obj); err != nil {
@@ -212,6 +215,7 @@ func TestCheckJSONLines(t *testing.T) {
 			Comment   string `json:"comment"`
 			Method    string `json:"method"`
 			URL       string `json:"url"`
+			Outcome   string `json:"outcome"`
 			Operation string `json:"operation"`
 			Request   struct {
 				OK       bool              `json:"ok"`
