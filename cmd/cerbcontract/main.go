@@ -51,6 +51,7 @@ const usage = `usage: cerbcontract check [--spec FILE] [--format %s]
                           [--fail-on request,response,unrecorded|any] [--operation ID] [--skip-unknown]
                           [--allow-empty] [--expect MANIFEST [--update-expect]] [FILE.har…]
        cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force]
+       cerbcontract coverage [--spec FILE] [--format text|json] [--min METRIC=PERCENT] FILE.har…
 
 check: checks every request/response pair of the HAR files against the OpenAPI
 document (the embedded openapi.yaml unless --spec is given). A HAR may be plain,
@@ -66,6 +67,11 @@ hold violations on purpose) and, with no files, checks the files it lists;
 --update-expect writes the verdicts seen into it instead. Exit status: 0 all pairs
 conform (--expect: all verdicts as expected, none missing), 1 some do not, 2 bad
 usage or unreadable input (a truncated or missing file included).
+
+coverage: what the HAR files exercised of the spec, and what they never did: per
+operation the pairs, the form fields, enum values and custom-field forms never
+sent, the response variants never seen. --min fields=80 (metrics operations,
+fields, query, enums, custom, responses; repeatable) exits 1 below a threshold.
 
 record: a recording reverse proxy to Cerb; see cerbcontract record --help.
 `
@@ -83,6 +89,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return check(ctx, args[1:], stdout, stderr)
 	case "record":
 		return recordCmd(ctx, args[1:], stdout, stderr)
+	case "coverage":
+		return coverageCmd(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "cerbcontract: unknown command %q\n", args[0])
 	fmt.Fprintf(stderr, usage, strings.Join(report.Formats, "|"))
