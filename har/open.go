@@ -64,20 +64,33 @@ func Open(name string) (*File, error) {
 		osf.Close()
 		return nil, fmt.Errorf("%s: is a directory, not a HAR file", name)
 	}
-	f := &File{Name: name, Sidecars: os.DirFS(filepath.Dir(name)), closer: []io.Closer{osf}}
-	br := bufio.NewReaderSize(osf, 64<<10)
+	f, err := open(name, osf, st.Size(), os.DirFS(filepath.Dir(name)))
+	if err != nil {
+		osf.Close()
+		return nil, err
+	}
+	f.closer = append([]io.Closer{osf}, f.closer...)
+	return f, nil
+}
+
+// open reads a HAR of size bytes from src, in whatever container; sidecars is the folder
+// of a HAR that is not in a zip.
+func open(name string, src interface {
+	io.Reader
+	io.ReaderAt
+}, size int64, sidecars fs.FS) (*File, error) {
+	f := &File{Name: name, Sidecars: sidecars}
+	br := bufio.NewReaderSize(src, 64<<10)
 	magic, _ := br.Peek(4)
 	switch {
 	case len(magic) >= 4 && string(magic[:2]) == "PK" && (magic[2] == 3 && magic[3] == 4 || magic[2] == 5 && magic[3] == 6):
-		if err := f.openZip(osf, st.Size()); err != nil {
+		if err := f.openZip(src, size); err != nil {
 			f.Close()
 			return nil, err
 		}
-		return f, nil
 	case len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			f.Close()
 			return nil, fmt.Errorf("%s: gzip: %w", name, err)
 		}
 		f.Container, f.r = "gzip", &containerErr{zr, "gzip"}
@@ -85,7 +98,6 @@ func Open(name string) (*File, error) {
 	case len(magic) >= 2 && isZlib(magic[0], magic[1]):
 		zr, err := zlib.NewReader(br)
 		if err != nil {
-			f.Close()
 			return nil, fmt.Errorf("%s: zlib: %w", name, err)
 		}
 		f.Container, f.r = "zlib", &containerErr{zr, "zlib"}

@@ -7,6 +7,7 @@ import (
 	"compress/zlib"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -199,6 +200,74 @@ func TestLoadFiles(t *testing.T) {
 		e := Entry{Request: &Request{PostData: &PostData{Text: "a=1"}}, Response: &Response{Content: Content{Text: "{}"}}}
 		if err := e.LoadFiles(nil); err != nil || e.Request.PostData.Text != "a=1" || e.Response.Content.Text != "{}" {
 			t.Fatalf("err %v, entry changed: %+v", err, e)
+		}
+	})
+}
+
+// FuzzOpen: any bytes, in any container, are either read or refused with an error naming
+// the file; never a panic, and never a sidecar read from outside the HAR's folder.
+func FuzzOpen(f *testing.F) {
+	seed := []byte(sidecarHAR)
+	var zipped bytes.Buffer
+	zw := zip.NewWriter(&zipped)
+	w, _ := zw.Create("a/x.har")
+	w.Write(seed)
+	w, _ = zw.Create("a/req.dat")
+	w.Write([]byte("message_id=1"))
+	zw.Close()
+	for _, b := range [][]byte{seed, zipped.Bytes(), {0x1f, 0x8b}, {0x78, 0x9c}, []byte("PK\x05\x06")} {
+		f.Add(b)
+	}
+	var gz, zl bytes.Buffer
+	g := gzip.NewWriter(&gz)
+	g.Write(seed)
+	g.Close()
+	z := zlib.NewWriter(&zl)
+	z.Write(seed)
+	z.Close()
+	f.Add(gz.Bytes())
+	f.Add(zl.Bytes())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// In memory: the folder holds a file "outside" that no sidecar name may reach.
+		fsys := fstest.MapFS{"outside": {Data: []byte("secret")}, "in/req.dat": {Data: []byte("message_id=1")}}
+		sub, _ := fs.Sub(fsys, "in")
+		const p = "in/x.har"
+		hf, err := open(p, bytes.NewReader(data), int64(len(data)), sub)
+		if err != nil {
+			if !strings.Contains(err.Error(), p) {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		defer hf.Close()
+		r := NewReader(hf, p)
+		for i := 0; i < 1000; i++ {
+			e, _, err := r.Next()
+			if err == io.EOF {
+				return
+			}
+			var ee *EntryError
+			if errors.As(err, &ee) {
+				continue
+			}
+			if err != nil {
+				if !strings.Contains(err.Error(), p) {
+					t.Fatalf("error does not name the file: %v", err)
+				}
+				return
+			}
+			if err := e.LoadFiles(hf.Sidecars); err == nil {
+				var texts []string
+				if e.Request.PostData != nil {
+					texts = append(texts, e.Request.PostData.Text)
+				}
+				texts = append(texts, e.Response.Content.Text)
+				for _, b := range texts {
+					if strings.Contains(b, "secret") {
+						t.Fatalf("a sidecar outside the HAR's folder was read")
+					}
+				}
+			}
 		}
 	})
 }

@@ -21,6 +21,7 @@ targets=(
 	"./contract FuzzFastJSON"
 	"./har FuzzFastScan"
 	"./har FuzzFastDecode"
+	"./har FuzzOpen"
 )
 
 log="$(mktemp)"
