@@ -221,9 +221,10 @@ func (r *Report) WriteText(w io.Writer) error {
 				plural(len(op.Fields.Never), "field"), plural(op.Enums.Total, "enum value"), plural(len(op.Responses.Never), "response variant"))
 			continue
 		}
+		line := func(label, text string) { fmt.Fprintf(&b, "  %-28s %s\n", label+":", text) }
 		gap := func(what string, items []string, sep string) {
 			if len(items) > 0 {
-				fmt.Fprintf(&b, "  never %-22s %s\n", what+":", strings.Join(items, sep))
+				line("never "+what, strings.Join(items, sep))
 			}
 		}
 		gap("sent fields", op.Fields.Never, ", ")
@@ -238,7 +239,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		gap("sent custom forms", op.Custom.Never, ", ")
 		gap("seen responses", op.Responses.Never, "\n"+strings.Repeat(" ", 31))
 		for _, u := range op.Responses.Unlisted {
-			fmt.Fprintf(&b, "  unlisted message:      %s: %q (%s)\n", u.Variant, u.Message, plural(u.Pairs, "pair"))
+			line("unlisted message", fmt.Sprintf("%s: %q (%s)", u.Variant, u.Message, plural(u.Pairs, "pair")))
 		}
 		var odd []string
 		for _, f := range sortedKeys(op.Enums.Fields) {
@@ -247,10 +248,10 @@ func (r *Report) WriteText(w io.Writer) error {
 			}
 		}
 		if len(odd) > 0 {
-			fmt.Fprintf(&b, "  outside the enums:     %s\n", strings.Join(odd, ", "))
+			line("sent outside the enums", strings.Join(odd, ", "))
 		}
 		if len(op.Undeclared) > 0 {
-			fmt.Fprintf(&b, "  undeclared keys sent:  %s\n", strings.Join(sortedKeys(op.Undeclared), ", "))
+			line("sent undeclared keys", strings.Join(sortedKeys(op.Undeclared), ", "))
 		}
 		var notes []string
 		if n := op.Responses.Unclassified; n > 0 {
@@ -266,14 +267,14 @@ func (r *Report) WriteText(w io.Writer) error {
 			notes = append(notes, fmt.Sprintf("%s with the response body not recorded", plural(n, "pair")))
 		}
 		if len(notes) > 0 {
-			fmt.Fprintf(&b, "  note: %s\n", strings.Join(notes, "; "))
+			line("note", strings.Join(notes, "; "))
 		}
-		fmt.Fprintf(&b, "  covered: fields %s, query %s, enum values %s, custom forms %s, responses %s\n",
+		line("covered", fmt.Sprintf("fields %s, query %s, enum values %s, custom forms %s, responses %s",
 			share(len(op.Fields.Sent), len(op.Fields.Sent)+len(op.Fields.Never), op.Fields.Percent),
 			share(len(op.Query.Sent), len(op.Query.Sent)+len(op.Query.Never), op.Query.Percent),
 			share(op.Enums.Sent, op.Enums.Total, op.Enums.Percent),
 			share(len(op.Custom.Sent), len(op.Custom.Sent)+len(op.Custom.Never), op.Custom.Percent),
-			share(len(op.Responses.Seen), len(op.Responses.Seen)+len(op.Responses.Never), op.Responses.Percent))
+			share(len(op.Responses.Seen), len(op.Responses.Seen)+len(op.Responses.Never), op.Responses.Percent)))
 	}
 	fmt.Fprintf(&b, "operations: %s exercised", share(len(r.Exercised.Seen), len(r.Exercised.Seen)+len(r.Exercised.Never), r.Exercised.Percent))
 	if len(r.Exercised.Never) > 0 {
