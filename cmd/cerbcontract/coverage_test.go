@@ -214,3 +214,34 @@ func TestCoverageOtherSpec(t *testing.T) {
 		t.Errorf("exit %d, operations %d, never %v; stderr %s", code, len(doc.Operations), doc.Exercised.Never, errs)
 	}
 }
+
+// The README's excerpt is real output on the bundled recordings (lines shortened with … are
+// left out of the comparison).
+func TestCoverageReadmeExcerpt(t *testing.T) {
+	md, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(md), "## What did our traffic never exercise?")
+	if !ok {
+		t.Fatal(`README.md has no "## What did our traffic never exercise?" section`)
+	}
+	blocks := strings.Split(section, "```")
+	if len(blocks) < 4 {
+		t.Fatal("the README section has no output excerpt")
+	}
+	excerpt := strings.TrimPrefix(blocks[3], "\n")
+	code, out, errs := runCoverage(bundledHARs(t)...)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := map[string]bool{}
+	for _, l := range strings.Split(out, "\n") {
+		lines[l] = true
+	}
+	for _, l := range strings.Split(strings.TrimSpace(excerpt), "\n") {
+		if !strings.Contains(l, "…") && !lines[l] {
+			t.Errorf("README excerpt line is not in the output:\n%s\noutput:\n%s", l, out)
+		}
+	}
+}
