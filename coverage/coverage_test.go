@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -521,5 +522,37 @@ func TestParamsAndPreflight(t *testing.T) {
 	}
 	if r.Preflights != 1 || r.Unmatched != 0 || r.Pairs != 1 || r.Entries != 2 {
 		t.Errorf("preflights %d, unmatched %d, pairs %d, entries %d; want 1, 0, 1, 2", r.Preflights, r.Unmatched, r.Pairs, r.Entries)
+	}
+}
+
+// x-cerb-error-messages repeats, for machines, the messages each operation's description
+// lists for people: the two must not drift apart.
+func TestErrorMessagesMatchDescriptions(t *testing.T) {
+	doc := load(t, "")
+	span := regexp.MustCompile("`([^`]+)`")
+	for _, path := range doc.Paths.InMatchingOrder() {
+		for _, o := range doc.Paths.Value(path).Operations() {
+			_, known, ok := strings.Cut(o.Description, "Known error messages")
+			if !ok {
+				t.Errorf("%s: the description lists no known error messages", o.OperationID)
+				continue
+			}
+			var described []string
+			for _, m := range span.FindAllStringSubmatch(strings.Join(strings.Fields(known), " "), -1) {
+				if !strings.HasPrefix(m[1], "__") {
+					described = append(described, m[1])
+				}
+			}
+			ext, _ := o.Responses.Status(200).Value.Extensions[coverage.ExtErrorMessages].(map[string]any)
+			var listed []string
+			for _, m := range ext["ApiError"].([]any) {
+				listed = append(listed, m.(string))
+			}
+			slices.Sort(described)
+			slices.Sort(listed)
+			if !slices.Equal(described, listed) {
+				t.Errorf("%s: the description names %q, %s lists %q", o.OperationID, described, coverage.ExtErrorMessages, listed)
+			}
+		}
 	}
 }
