@@ -18,7 +18,8 @@
 //     not a goal), the leaves of the response schema's oneOf/anyOf tree, named by their
 //     component (200 Ticket, 200 Draft, 200 ScopeError). A leaf listed in the response's
 //     vendor extension x-cerb-error-messages (schema name → known messages) is split into
-//     one variant per message: "200 ApiError: The 'subject' parameter is required". Each
+//     one variant per message, matched against the body's "message" property:
+//     "200 ApiError: The 'subject' parameter is required". Each
 //     message is its own class because each is its own check on the server; a <name> in a
 //     message matches any text (Invalid ticket id '<id>'). A message not listed is reported
 //     as unlisted, not as a variant.
