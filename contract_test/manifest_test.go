@@ -21,37 +21,28 @@ const manifestPath = "testdata/manifest.json"
 // checkBundled runs the checker over every bundled recording, as files on disk.
 func checkBundled(t *testing.T) []contract.EntryResult {
 	t.Helper()
-	c, err := contract.NewChecker(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
 	names, err := filepath.Glob("testdata/*.har")
 	if err != nil || len(names) == 0 {
 		t.Fatalf("no bundled recordings: %v", err)
 	}
-	var out []contract.EntryResult
-	for _, n := range names {
-		err = c.CheckFile(context.Background(), n, func(r contract.EntryResult) error {
-			out = append(out, r)
-			return nil
-		})
-		if err != nil {
-			t.Fatalf("%s: %v", n, err)
-		}
-	}
-	return out
+	return checkFiles(t, names)
 }
 
 // checkListed runs the checker over every file the manifest lists: the bundled recordings
 // and the HAR files written by other producers (testdata/producers).
 func checkListed(t *testing.T, m *expect.Manifest) []contract.EntryResult {
 	t.Helper()
+	return checkFiles(t, m.Paths())
+}
+
+func checkFiles(t *testing.T, names []string) []contract.EntryResult {
+	t.Helper()
 	c, err := contract.NewChecker(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []contract.EntryResult
-	for _, n := range m.Paths() {
+	for _, n := range names {
 		err = c.CheckFile(context.Background(), n, func(r contract.EntryResult) error {
 			out = append(out, r)
 			return nil

@@ -7,10 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
-	cerbopenapi "github.com/cerb-openapi/cerb-openapi"
 	"github.com/cerb-openapi/cerb-openapi/contract"
 	"github.com/cerb-openapi/cerb-openapi/coverage"
 )
@@ -41,21 +39,7 @@ func coverageCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintln(stderr, "cerbcontract: coverage: no HAR files given (the bundled recordings: cerbcontract coverage contract_test/testdata/*.har)")
 		return exitUsage
 	}
-	var opts []contract.Option
-	if *specPath != "" {
-		data, err := os.ReadFile(*specPath)
-		if err != nil {
-			fmt.Fprintf(stderr, "cerbcontract: spec: %v\n", err)
-			return exitUsage
-		}
-		doc, err := cerbopenapi.LoadBytes(ctx, *specPath, data)
-		if err != nil {
-			fmt.Fprintf(stderr, "cerbcontract: %v\n", err)
-			return exitUsage
-		}
-		opts = append(opts, contract.WithDocument(doc))
-	}
-	checker, err := contract.NewChecker(ctx, opts...)
+	checker, err := newChecker(ctx, *specPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "cerbcontract: %v\n", err)
 		return exitUsage

@@ -142,21 +142,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cerbcontract: %v\n", err)
 		return exitUsage
 	}
-	var opts []contract.Option
-	if *specPath != "" {
-		data, err := os.ReadFile(*specPath)
-		if err != nil {
-			fmt.Fprintf(stderr, "cerbcontract: spec: %v\n", err)
-			return exitUsage
-		}
-		doc, err := cerbopenapi.LoadBytes(ctx, *specPath, data)
-		if err != nil {
-			fmt.Fprintf(stderr, "cerbcontract: %v\n", err)
-			return exitUsage
-		}
-		opts = append(opts, contract.WithDocument(doc))
-	}
-	checker, err := contract.NewChecker(ctx, opts...)
+	checker, err := newChecker(ctx, *specPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "cerbcontract: %v\n", err)
 		return exitUsage
@@ -300,6 +286,23 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitMismatch
 	}
 	return exitOK
+}
+
+// newChecker builds the checker for --spec (the embedded openapi.yaml when it is empty).
+func newChecker(ctx context.Context, specPath string) (*contract.Checker, error) {
+	var opts []contract.Option
+	if specPath != "" {
+		data, err := os.ReadFile(specPath)
+		if err != nil {
+			return nil, fmt.Errorf("spec: %w", err)
+		}
+		doc, err := cerbopenapi.LoadBytes(ctx, specPath, data)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, contract.WithDocument(doc))
+	}
+	return contract.NewChecker(ctx, opts...)
 }
 
 // listedEmpty reports whether the manifest expects the file to hold no entries.
