@@ -1,6 +1,6 @@
 // Records the session with chrome-har over puppeteer-core (Debian's chromium): the DevTools
 // protocol's Network.* and Page.* events are collected and turned into a HAR by harFromMessages.
-// usage: node chromehar.mjs OUTDIR   (env: CERB_URL, CERB_TOKEN, CHROMIUM)
+// usage: node chromehar.mjs OUTDIR   (env: CERB_URL, CERB_TOKEN, CHROMIUM, HARNESS_PROXY)
 // Writes OUTDIR/with-bodies.har (Network.getResponseBody for every finished response,
 // includeTextFromResponseBody: true) and OUTDIR/without-bodies.har (events only, the default).
 import fs from "node:fs";
@@ -10,10 +10,9 @@ import puppeteer from "puppeteer-core";
 import { harFromMessages } from "chrome-har";
 
 const require = createRequire(import.meta.url);
-const { CHROMIUM_ARGS, harnessHtml, crossOrigin } = require("./common.js");
+const { CHROMIUM_ARGS, proxyArgs, harnessUrl, sessionLog } = require("./common.js");
 
 const base = process.env.CERB_URL;
-const token = process.env.CERB_TOKEN;
 const out = process.argv[2];
 
 // the events chrome-har reads (its README: Page.* and Network.* messages)
@@ -46,19 +45,9 @@ async function record(browser, file, withBodies) {
       }
     });
   }
-  const label = "chrome-har " + (withBodies ? "with bodies" : "without bodies");
-  const html = harnessHtml(token, crossOrigin(base), label);
-  // the harness page is answered by puppeteer's request interception on the Cerb origin
-  await page.setRequestInterception(true);
-  page.on("request", (req) => {
-    if (req.url() === base + "/harness.html") {
-      req.respond({ status: 200, contentType: "text/html; charset=utf-8", body: html });
-    } else {
-      req.continue();
-    }
-  });
-  await page.goto(base + "/harness.html");
-  const logText = await page.evaluate(() => runSession());
+  // the harness page comes from harness_proxy.py on the Cerb origin (no request interception)
+  await page.goto(harnessUrl(base, "chrome-har " + (withBodies ? "with bodies" : "without bodies")));
+  const logText = await sessionLog(() => page.evaluate(() => document.getElementById("log").textContent));
   await new Promise((r) => setTimeout(r, 500));
   await Promise.all(pending);
   process.stderr.write(path.basename(file) + ":\n" + logText);
@@ -70,7 +59,7 @@ async function record(browser, file, withBodies) {
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   headless: true,
-  args: CHROMIUM_ARGS,
+  args: [...CHROMIUM_ARGS, ...proxyArgs()],
 });
 try {
   fs.mkdirSync(out, { recursive: true });

@@ -12,7 +12,7 @@ user_pref("devtools.netmonitor.har.pageLoadedTimeout", 3000);
 user_pref("devtools.netmonitor.persistlog", false);
 user_pref("devtools.toolbox.selectedTool", "netmonitor");
 user_pref("devtools.toolbox.host", "bottom");
-// the harness page must be on the Cerb origin: every request goes through ffproxy.py,
+// the harness page must be on the Cerb origin: every request goes through harness_proxy.py,
 // loopback included
 user_pref("network.proxy.type", 1);
 user_pref("network.proxy.http", "127.0.0.1");

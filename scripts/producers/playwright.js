@@ -1,9 +1,9 @@
 // Records the session with Playwright's recordHar (playwright-core, Debian's chromium).
-// usage: node playwright.js OUTDIR   (env: CERB_URL, CERB_TOKEN, CHROMIUM)
+// usage: node playwright.js OUTDIR   (env: CERB_URL, CERB_TOKEN, CHROMIUM, HARNESS_PROXY)
 const fs = require("fs");
 const path = require("path");
 const { chromium } = require("playwright-core");
-const { CHROMIUM_ARGS, harnessHtml, crossOrigin } = require("./common");
+const { CHROMIUM_ARGS, proxyArgs, harnessUrl, sessionLog } = require("./common");
 
 const base = process.env.CERB_URL; // http://127.0.0.1:8081
 const token = process.env.CERB_TOKEN;
@@ -14,12 +14,10 @@ async function recordPage(browser, file, content) {
   if (content) recordHar.content = content;
   const context = await browser.newContext({ recordHar });
   const page = await context.newPage();
-  const html = harnessHtml(token, crossOrigin(base), "Playwright " + (content || "zip"));
-  // the harness page is fulfilled by Playwright on the Cerb origin; everything else goes to Cerb
-  await page.route(base + "/harness.html", (route) =>
-    route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
-  await page.goto(base + "/harness.html");
-  const logText = await page.evaluate(() => runSession());
+  // the harness page comes from harness_proxy.py on the Cerb origin (no page.route: Playwright's
+  // request interception would answer the CORS preflight itself)
+  await page.goto(harnessUrl(base, "Playwright " + (content || "zip")));
+  const logText = await sessionLog(() => page.evaluate(() => document.getElementById("log").textContent));
   process.stderr.write(path.basename(file) + ":\n" + logText);
   await context.close(); // the HAR is written on close
 }
@@ -43,7 +41,7 @@ async function recordApiRequest(browser, file) {
 }
 
 (async () => {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: [...CHROMIUM_ARGS, ...proxyArgs()] });
   fs.mkdirSync(path.join(out, "attach"), { recursive: true });
   fs.mkdirSync(path.join(out, "zip"), { recursive: true });
   await recordPage(browser, path.join(out, "embed.har"), "embed");

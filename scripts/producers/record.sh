@@ -64,6 +64,13 @@ PORT=${CERB_URL##*:}
 mkdir -p "$RAW"
 
 # ------------------------------------------------------------------------------------------ producers
+# the browsers' HTTP proxy: serves /harness.html on the Cerb origin, relays the rest to Cerb
+export HARNESS_PROXY=127.0.0.1:18085
+python3 "$HERE/harness_proxy.py" 18085 "127.0.0.1:$PORT" "$HERE/harness.html" "$CERB_TOKEN" "http://localhost:$PORT" \
+  >"$WORK/harness_proxy.log" 2>&1 &
+PIDS+=($!)
+wait_port 18085
+
 log "Playwright recordHar (embed, attach, omit, .zip, APIRequestContext)"
 node "$HERE/playwright.js" "$RAW/playwright"
 
@@ -98,12 +105,8 @@ node "$HERE/nodefetchhar.js" "$RAW/node-fetch-har/session.har"
 
 log "Firefox ESR devtools HAR auto-export (under Xvfb)"
 mkdir -p "$RAW/firefox" "$WORK/ffprofile"
-python3 "$HERE/ffproxy.py" 18085 "127.0.0.1:$PORT" "$HERE/harness.html" "$CERB_TOKEN" "http://localhost:$PORT" "Firefox ESR" \
-  >"$WORK/ffproxy.log" 2>&1 &
-PIDS+=($!)
-wait_port 18085
 sed -e "s|__HARDIR__|$RAW/firefox|" -e "s|__PROXYPORT__|18085|" \
-  -e "s|__HARNESS__|http://127.0.0.1:$PORT/harness.html?wait=1|" "$HERE/firefox-user.js" >"$WORK/ffprofile/user.js"
+  -e "s|__HARNESS__|http://127.0.0.1:$PORT/harness.html?wait=1\&label=Firefox+ESR|" "$HERE/firefox-user.js" >"$WORK/ffprofile/user.js"
 env -u MOZ_HEADLESS xvfb-run -a -s "-screen 0 1280x1024x24" \
   firefox-esr --no-remote --profile "$WORK/ffprofile" -devtools >"$WORK/firefox.log" 2>&1 &
 XPID=$!
@@ -151,5 +154,8 @@ gzip -n -9 -c "$OUT/playwright/embed.har" >"$OUT/gzip/playwright-embed.har.gz"
 
 log verify
 python3 "$HERE/redact.py" verify "$OUT"
+
+log "what the server saw (nginx access log: method, URL, status)"
+awk '{print $6, $7, $9}' "$CERB_SERVER_DIR/logs/nginx-access.log" | tr -d '"' | sort | uniq -c | sort -k2,3
 du -sh "$OUT"
 find "$OUT" -type f | sort | xargs ls -l
