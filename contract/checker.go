@@ -220,6 +220,10 @@ func (c *Checker) route(req Request) (*routers.Route, map[string]string, *http.R
 	if method == "" {
 		return nil, nil, nil, []Problem{{Where: "route", Message: "request has no method"}}
 	}
+	if s := strings.ToLower(u.Scheme); s != "" && s != "http" && s != "https" {
+		// Browsers' HAR files hold data:, blob: and about: loads beside the API calls.
+		return nil, nil, nil, []Problem{{Where: "route", Message: fmt.Sprintf("a %s: URL, not an HTTP request: no operation applies", s)}}
+	}
 	path := u.Path
 	rel := ""
 	for _, b := range c.bases {
