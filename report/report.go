@@ -146,7 +146,7 @@ func (s Summary) String() string {
 		out += "; flagged by " + strings.Join(reasons, ", ")
 	}
 	if s.FatalFiles > 0 {
-		out += fmt.Sprintf("; %d file(s) unreadable", s.FatalFiles)
+		out += fmt.Sprintf("; %d file(s) unreadable or empty", s.FatalFiles)
 	}
 	return out
 }

@@ -37,7 +37,7 @@ func badCases() []badCase {
 	return []badCase{
 		{name: "good file", file: "good.har", code: 0, stdout: []string{"2 pairs: 2 ok, 0 flagged"}},
 		{name: "not JSON", file: "not-json.har", code: 2,
-			stderr: []string{"{file}: byte 0: invalid character 'h'"}, stdout: []string{"ERROR {file}", "1 file(s) unreadable"}},
+			stderr: []string{"{file}: byte 0: invalid character 'h'"}, stdout: []string{"ERROR {file}", "1 file(s) unreadable or empty"}},
 		{name: "truncated JSON", file: "truncated.har", code: 2,
 			stderr: []string{"{file}: entry 1: byte ", "file ends early (truncated HAR)"}, stdout: []string{"ok   {file}#0 replyToTicket"}},
 		{name: "empty file", gen: genBadFile(""), code: 2, stderr: []string{"{file}: byte 0: empty file: not a HAR file"}},
@@ -56,7 +56,7 @@ func badCases() []badCase {
 		{name: "entries not an array", file: "entries-not-array.har", code: 2, stderr: []string{`{file}: byte 39: "entries" must be an array, found {`}},
 		{name: "entries null", file: "entries-null.har", code: 2, stderr: []string{`"entries" must be an array, found null`}},
 		{name: "entries empty", file: "entries-empty.har", code: 2,
-			stderr: []string{"{file}: no entries: nothing was recorded, so nothing was checked", "--allow-empty"}, stdout: []string{"ERROR {file}: no entries", "1 file(s) unreadable"}},
+			stderr: []string{"{file}: no entries: nothing was recorded, so nothing was checked", "--allow-empty"}, stdout: []string{"ERROR {file}: no entries", "1 file(s) unreadable or empty"}},
 		{name: "entries empty, allowed", file: "entries-empty.har", flags: []string{"--allow-empty"}, code: 0, stdout: []string{"0 pairs: 0 ok, 0 flagged"}},
 		{name: "entry missing request", file: "entry-missing-request.har", code: 2,
 			stderr: []string{`{file}: entry 1: entry has no "request" object`}, stdout: goodAround},
