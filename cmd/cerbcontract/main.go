@@ -52,6 +52,7 @@ const usage = `usage: cerbcontract check [--spec FILE] [--format %s]
                           [--allow-empty] [--expect MANIFEST [--update-expect]] [FILE.har…]
        cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force]
        cerbcontract coverage [--spec FILE] [--format text|json] [--min METRIC=PERCENT] FILE.har…
+       cerbcontract verify --base-url URL --group-id N [--spec FILE] [--seed N] [--count N] [--format text|json|junit]
 
 check: checks every request/response pair of the HAR files against the OpenAPI
 document (the embedded openapi.yaml unless --spec is given). A HAR may be plain,
@@ -74,6 +75,9 @@ sent, the response variants never seen. --min fields=80 (metrics operations,
 fields, query, enums, custom, responses; repeatable) exits 1 below a threshold.
 
 record: a recording reverse proxy to Cerb; see cerbcontract record --help.
+
+verify: sends requests generated from the spec to a live Cerb (token from CERB_TOKEN,
+or CERB_ACCESS_KEY/CERB_SECRET) and reports drift; see cerbcontract verify --help.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -91,6 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return recordCmd(ctx, args[1:], stdout, stderr)
 	case "coverage":
 		return coverageCmd(ctx, args[1:], stdout, stderr)
+	case "verify":
+		return verifyCmd(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "cerbcontract: unknown command %q\n", args[0])
 	fmt.Fprintf(stderr, usage, strings.Join(report.Formats, "|"))
