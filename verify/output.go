@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"cmp"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -53,7 +54,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, res := range r.Results {
 		ew.printf("%-5s %s (HTTP %d, %s)\n", label[res.Verdict], res.Case, res.Status, acceptedText(res))
 		for _, d := range res.Drifts {
-			ew.printf("      %s %s: %s\n", d.Kind, d.Field, d.Message)
+			ew.printf("      %s %s: %s\n", d.Kind, cmp.Or(d.Field, "(request)"), d.Message)
 		}
 	}
 	if len(r.Known) > 0 {
@@ -66,7 +67,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		ew.printf("\ndrift:\n")
 		for _, g := range groupDrifts(r.Drifts) {
 			d := g[0]
-			ew.printf("  %s %s %s in %d case(s): %s\n", d.Kind, d.Operation, d.Field, len(g), d.Message)
+			ew.printf("  %s %s %s in %d case(s): %s\n", d.Kind, d.Operation, cmp.Or(d.Field, "(request)"), len(g), d.Message)
 			ew.printf("    replay: %s\n", d.Replay)
 			if d.Request != nil {
 				ew.printf("    request: %s %s\n", d.Request.Method, d.Request.URL)

@@ -277,9 +277,14 @@ func (r *runner) run(ctx context.Context) error {
 			}
 			return err
 		}
-		if i == 0 && !res.Accepted && (res.Status != http.StatusOK || strings.Contains(res.Message, "'group_id'")) {
-			// Nothing else can be judged: the URL, the credentials or the group is wrong.
-			return fmt.Errorf("%w: the first request (%s) was refused: HTTP %d %s", ErrUnreachable, c.Name, res.Status, quote(res.Message))
+		if i == 0 && !res.Accepted && (res.Status != http.StatusOK || strings.Contains(res.Message, "'group_id'") || invalidTicket.MatchString(res.Message)) {
+			// Nothing else can be judged: the URL, the credentials or the group is wrong
+			// (Invalid ticket id: the token's worker is not a member of the group).
+			hint := ""
+			if invalidTicket.MatchString(res.Message) {
+				hint = fmt.Sprintf(" (the token's worker is not a member of group %d: Cerb created the ticket but does not show it to them)", r.cfg.GroupID)
+			}
+			return fmt.Errorf("%w: the first request (%s) was refused: HTTP %d %s%s", ErrUnreachable, c.Name, res.Status, quote(res.Message), hint)
 		}
 		r.add(res)
 	}

@@ -280,6 +280,7 @@ func TestUsageAndUnreachable(t *testing.T) {
 	s := fake(t, fakecerb.Quirks{})
 	closed := fake(t, fakecerb.Quirks{})
 	closed.Close()
+	notMember := fake(t, fakecerb.Quirks{NotMember: true})
 	for _, tc := range []struct {
 		name string
 		edit func(*Config)
@@ -294,14 +295,18 @@ func TestUsageAndUnreachable(t *testing.T) {
 		{"server down", func(c *Config) { c.BaseURL = closed.URL + "/rest" }, ErrUnreachable},
 		{"token refused", func(c *Config) { c.Auth = cerb.Bearer("wrong") }, ErrUnreachable},
 		{"group unknown", func(c *Config) { c.GroupID = 999 }, ErrUnreachable},
+		{"not a member of the group", func(c *Config) { c.BaseURL = notMember.URL + "/rest" }, ErrUnreachable},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := config(s)
 			tc.edit(&cfg)
 			n := len(s.Calls())
-			_, err := Run(context.Background(), cfg)
+			rep, err := Run(context.Background(), cfg)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+			if tc.want == ErrUnreachable && cfg.BaseURL == notMember.URL+"/rest" && (rep == nil || len(rep.Created) != 1) {
+				t.Errorf("the ticket Cerb created all the same is not listed: %+v", rep)
 			}
 			if strings.Contains(err.Error(), token) {
 				t.Error("the error holds the token")

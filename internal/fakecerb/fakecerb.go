@@ -46,6 +46,9 @@ type Quirks struct {
 	RequireTo bool
 	// SubjectNumber sends the ticket's subject as a JSON number.
 	SubjectNumber bool
+	// NotMember answers compose as Cerb does to a worker outside the group: the ticket
+	// is created, the answer is the error "Invalid ticket id '<id>'".
+	NotMember bool
 }
 
 // Call is one request as the server received it.
@@ -181,6 +184,10 @@ func (s *Server) compose(w http.ResponseWriter, f url.Values) {
 	t.initial, t.latest, t.count = s.next, s.next, 1
 	s.tickets[t.id] = t
 	s.messages[t.initial] = t.id
+	if s.quirks.NotMember {
+		apiError(w, fmt.Sprintf("Invalid ticket id '%d'", t.id))
+		return
+	}
 	s.writeTicket(w, t)
 }
 
