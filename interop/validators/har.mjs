@@ -11,6 +11,11 @@ export function loadPairs(manifestPath) {
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   const pairs = [];
   for (const [file, expected] of Object.entries(manifest)) {
+    // Only the HAR files at the manifest's top level, the real server's recordings: the files in
+    // subfolders (contract_test/testdata/producers/) were written by other HAR producers, in
+    // containers and shapes (zip, zlib, sidecar bodies, params without text, bodies not recorded)
+    // that test HAR readers, not validators; the Go checker holds them to the manifest.
+    if (file.includes('/')) continue;
     const entries = JSON.parse(readFileSync(path.join(dir, file), 'utf8')).log.entries;
     for (const want of expected) {
       const har = entries[want.entry];
