@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The live suite (go test -tags live ./livetest/) against a real Cerb.
+# The live suite (go test -tags live ./livetest/ ./verify/) against a real Cerb: the client and
+# checker suite, and cerbcontract verify (drift of the server from the spec, planted drifts).
 #
 #   scripts/live.sh                 start the kit (../shared/cerb-server), run the suite, stop it
-#   CERB_BASE_URL=https://staging.example/rest CERB_TOKEN=... scripts/live.sh
+#   CERB_BASE_URL=https://staging.example/rest CERB_TOKEN=... [CERB_GROUP_ID=N] scripts/live.sh
 #                                   run the suite against that server; nothing is started
 #
 # With the kit: the kit's Debian packages are installed first when missing (up.sh itself
@@ -24,7 +25,8 @@ report() { echo "== live suite timings"; printf '%s\n' "${TIMES[@]}"; }
 
 run_suite() { # $1: "strict" = no test may skip
   local t0=$SECONDS rc=0
-  $GO test -tags live -count=1 -v -timeout 15m ./livetest/ > "$LOG" 2>&1 || rc=$?
+  # -p 1: one package at a time; livetest reads consecutive ticket ids, which verify's tickets would interleave.
+  $GO test -tags live -count=1 -p 1 -v -timeout 15m ./livetest/ ./verify/ > "$LOG" 2>&1 || rc=$?
   phase "tests" $((SECONDS - t0))
   if [ "$rc" != 0 ]; then grep -vE '^(=== (RUN|PAUSE|CONT|NAME)|\s*--- PASS)' "$LOG" | tail -n 300 || true; fi
   local pass skip fail
@@ -98,4 +100,6 @@ bash "$KIT/up.sh" --dir "$RUNDIR" --port "$PORT"
 phase "up" $((SECONDS - t0))
 # shellcheck disable=SC1091
 . "$RUNDIR/env"
+# The kit's fixture group, where verify may create its (unmailed) tickets.
+export CERB_GROUP_ID=${CERB_GROUP_ID:-1}
 run_suite strict
