@@ -53,6 +53,7 @@ const usage = `usage: cerbcontract check [--spec FILE] [--format %s]
        cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force]
        cerbcontract coverage [--spec FILE] [--format text|json] [--min METRIC=PERCENT] FILE.har…
        cerbcontract verify --base-url URL --group-id N [--spec FILE] [--seed N] [--count N] [--format text|json|junit]
+       cerbcontract serve [--listen ADDR] [--fixtures FILE]
 
 check: checks every request/response pair of the HAR files against the OpenAPI
 document (the embedded openapi.yaml unless --spec is given). A HAR may be plain,
@@ -78,6 +79,9 @@ record: a recording reverse proxy to Cerb; see cerbcontract record --help.
 
 verify: sends requests generated from the spec to a live Cerb (token from CERB_TOKEN,
 or CERB_ACCESS_KEY/CERB_SECRET) and reports drift; see cerbcontract verify --help.
+
+serve: a stand-in for Cerb 10.4.10's compose and reply, with state, for tests without
+a Cerb; see cerbcontract serve --help.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -97,6 +101,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return coverageCmd(ctx, args[1:], stdout, stderr)
 	case "verify":
 		return verifyCmd(ctx, args[1:], stdout, stderr)
+	case "serve":
+		return serveCmd(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "cerbcontract: unknown command %q\n", args[0])
 	fmt.Fprintf(stderr, usage, strings.Join(report.Formats, "|"))

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/cerb-openapi/cerb-openapi/internal/standin"
+)
+
+const serveUsage = `usage: cerbcontract serve [--listen ADDR] [--fixtures FILE]
+
+Answers as Cerb 10.4.10 does on POST /rest/tickets/compose.json and reply.json, with
+state (tickets, messages, drafts, custom field values), for tests that must not need a
+Cerb: point your client at http://ADDR/rest. GET /rest/tickets/<id>.json and GET
+/rest/messages/<id>.json (with expand) read the effects back; they are not part of the
+spec. The records are the test kit's (workers 1-2, groups 1-5, buckets 1-7, orgs 1-3,
+HTML templates 1-2, attachments 1-2, ticket custom fields 1-10) unless --fixtures names
+a YAML or JSON file; with no tokens in it, any non-empty bearer token acts as worker 1.
+It prints "listening on http://ADDR/rest" once it accepts connections, and runs until
+interrupted. Exit status: 0 after an interrupt, 2 on bad usage or an address in use.
+
+`
+
+// serveCmd runs cerbcontract serve.
+func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	fset.Usage = func() {
+		fmt.Fprint(stderr, serveUsage)
+		fset.PrintDefaults()
+	}
+	listen := fset.String("listen", "127.0.0.1:8089", "address to listen on (port 0: any free port, printed)")
+	fixtures := fset.String("fixtures", "", "YAML or JSON file with the records to start with (default: the test kit's)")
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fset.NArg() > 0 {
+		fmt.Fprintf(stderr, "cerbcontract: serve: %d unexpected argument(s)\n", fset.NArg())
+		return exitUsage
+	}
+	fx := standin.Default()
+	if *fixtures != "" {
+		var err error
+		if fx, err = standin.LoadFixtures(*fixtures); err != nil {
+			fmt.Fprintf(stderr, "cerbcontract: serve: %v\n", err)
+			return exitUsage
+		}
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "cerbcontract: serve: %v\n", err)
+		return exitUsage
+	}
+	srv := &http.Server{Handler: standin.New(fx), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "listening on http://%s/rest\n", ln.Addr())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		fmt.Fprintf(stderr, "cerbcontract: serve: %v\n", err)
+		return exitUsage
+	case <-ctx.Done():
+		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shut)
+		return exitOK
+	}
+}
