@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI for everything interop/ owns, called by .ci/run (from any directory): lint (Spectral +
-# Redocly), TypeScript generation + strict compile, other validators (openapi-backend, Prism)
+# Redocly), TypeScript generation + strict compile, the generated client against
+# cerbcontract serve, other validators (openapi-backend, Prism)
 # on the recordings, the breaking-change gate, and the reference page (freshness +
 # headless-Chromium render test). Installs what a fresh Debian machine lacks
 # (Chromium via apt-get; npm ci of the pinned tools). Idempotent; about 1-3 minutes when warm.
@@ -33,6 +34,9 @@ interop/lint/lint.sh
 
 section "TypeScript: openapi-typescript + @hey-api/openapi-ts, tsc --strict"
 interop/typescript/check.sh
+
+section "TypeScript: the generated client against cerbcontract serve (compose, then reply)"
+interop/typescript/serve.sh
 
 section "other validators: openapi-backend (Ajv) and Prism on the recordings, verdicts as the manifests'"
 interop/validators/check.sh
