@@ -38,6 +38,7 @@ type Server struct {
 	tickets  map[int64]*ticket
 	messages map[int64]*message
 	drafts   map[int64]*draft
+	files    map[int64]*Attachment // made by the API (HTML parts)
 	lastID   struct{ ticket, message, draft, attachment int64 }
 }
 
@@ -61,6 +62,7 @@ func New(fx Fixtures, opts ...Option) *Server {
 		fx: fx, now: time.Now,
 		rng:     rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1)),
 		tickets: map[int64]*ticket{}, messages: map[int64]*message{}, drafts: map[int64]*draft{},
+		files: map[int64]*Attachment{},
 	}
 	for _, a := range fx.Attachments {
 		s.lastID.attachment = max(s.lastID.attachment, a.ID)

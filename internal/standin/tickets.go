@@ -233,8 +233,11 @@ func (s *Server) newMessage(r *request, t *ticket, worker int64) *message {
 		m.headers["subject"] = t.subject
 	}
 	if slices.Contains([]string{"markdown", "parsedown", "html"}, r.get("content_format")) {
+		// Markdown is sent with an HTML part, kept as an attachment of the message.
 		s.lastID.attachment++
 		m.htmlAttachment = s.lastID.attachment
+		s.files[m.htmlAttachment] = &Attachment{ID: m.htmlAttachment, FileName: "original_message.html", FileType: "text/html", FileSize: int64(len(m.content))}
+		m.files = append(m.files, m.htmlAttachment)
 	}
 	for _, f := range r.form["file_id"] {
 		if id := intval(f); id != 0 && s.attachment(id) != nil && !slices.Contains(m.files, id) {
@@ -445,6 +448,9 @@ func (s *Server) field(id int64) *CustomField {
 }
 
 func (s *Server) attachment(id int64) *Attachment {
+	if a := s.files[id]; a != nil {
+		return a
+	}
 	for i := range s.fx.Attachments {
 		if s.fx.Attachments[i].ID == id {
 			return &s.fx.Attachments[i]
