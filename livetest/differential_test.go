@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -21,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cerb-openapi/cerb-openapi/cerb"
 	"github.com/cerb-openapi/cerb-openapi/contract"
 	"github.com/cerb-openapi/cerb-openapi/internal/standin"
 )
@@ -45,6 +48,9 @@ type step struct {
 	ref    int    // reply: index of the sequence's ticket
 	latest bool   // reply: its latest message instead of the initial one
 	rawMsg string // reply: a literal message_id instead of ref ("" = use ref, "-" = none)
+	// via is how the fields travel: "" a url-encoded body, "query" the query string
+	// (custom fields stay in the body: Cerb reads them from $_POST), "multipart".
+	via string
 }
 
 // side is one server with its own ids for the sequence's tickets.
@@ -69,6 +75,7 @@ type view struct {
 	Kind    string            `json:"kind,omitempty"`   // ticket, draft
 	Ticket  string            `json:"ticket,omitempty"` // T<index>
 	Draft   map[string]string `json:"draft,omitempty"`
+	Answer  map[string]string `json:"answer,omitempty"` // the ticket record answered
 	Read    map[string]string `json:"read_back,omitempty"`
 }
 
@@ -103,19 +110,51 @@ func (sd *side) send(t *testing.T, st step) (view, string) {
 			form.Set("message_id", fmt.Sprint(rb[key]))
 		}
 	}
-	u := sd.base + "/tickets/" + st.op + ".json"
-	if len(st.query) > 0 {
-		u += "?" + st.query.Encode()
+	query := url.Values{}
+	for k, v := range st.query {
+		query[k] = v
 	}
-	req, err := http.NewRequest("POST", u, strings.NewReader(form.Encode()))
+	body, contentType := []byte(form.Encode()), "application/x-www-form-urlencoded"
+	switch st.via {
+	case "query":
+		post := url.Values{}
+		for k, v := range form {
+			if strings.HasPrefix(k, "custom_") {
+				post[k] = v
+			} else {
+				query[k] = v
+			}
+		}
+		body = []byte(post.Encode())
+	case "multipart":
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		keys := slices.Sorted(maps.Keys(form))
+		for _, k := range keys {
+			for _, v := range form[k] {
+				_ = mw.WriteField(k, v)
+			}
+		}
+		_ = mw.Close()
+		body, contentType = buf.Bytes(), mw.FormDataContentType()
+	}
+	u := sd.base + "/tickets/" + st.op + ".json"
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	req, err := http.NewRequest("POST", u, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Content-Type", contentType)
 	switch st.as {
 	case "none":
 	case "bogus":
 		req.Header.Set("Authorization", "Bearer not-a-real-token")
+	case "legacy":
+		if err := cerb.Legacy(sd.key, sd.secret).Authenticate(context.Background(), req); err != nil {
+			t.Fatal(err)
+		}
 	default:
 		req.Header.Set("Authorization", "Bearer "+sd.tokens[st.as])
 	}
@@ -129,7 +168,7 @@ func (sd *side) send(t *testing.T, st step) (view, string) {
 		t.Fatal(err)
 	}
 	if sd.chk != nil {
-		res := sd.chk.Check(context.Background(), contract.Request{Method: "POST", URL: u, Header: req.Header, Body: []byte(form.Encode())},
+		res := sd.chk.Check(context.Background(), contract.Request{Method: "POST", URL: u, Header: req.Header, Body: body},
 			&contract.Response{Status: resp.StatusCode, Header: resp.Header, Body: raw})
 		if res.Response == nil || !res.Response.OK {
 			t.Errorf("%s: the answer to %s %s breaks the spec: %+v\n%.400s", sd.name, st.op, form.Encode(), res.Response, raw)
@@ -141,6 +180,12 @@ func (sd *side) send(t *testing.T, st step) (view, string) {
 	switch {
 	case m["_context"] == "cerberusweb.contexts.ticket":
 		v.Kind, touched = "ticket", num(m["id"])
+		v.Answer = readBack(m)
+		if !strings.Contains(st.query.Get("expand"), "custom_") {
+			for i := 1; i <= 10; i++ {
+				delete(v.Answer, fmt.Sprintf("custom_%d", i))
+			}
+		}
 	case m["_context"] == "cerberusweb.contexts.mail.draft":
 		v.Kind = "draft"
 		params, _ := m["params"].(map[string]any)
@@ -156,7 +201,11 @@ func (sd *side) send(t *testing.T, st step) (view, string) {
 	}
 	if touched >= 0 {
 		v.Ticket = fmt.Sprintf("T%d", sd.index(touched))
-		v.Read = readBack(sd.get(t, touched, "custom_"))
+		rb := sd.get(t, touched, "custom_")
+		v.Read = readBack(rb)
+		for k, val := range sd.message(t, num(rb["latest_message_id"])) {
+			v.Read["latest_message "+k] = val
+		}
 	}
 	return v, string(raw)
 }
@@ -181,6 +230,29 @@ func (sd *side) get(t *testing.T, id int64, expand string) map[string]any {
 		t.Fatalf("%s: GET ticket %d: %.300s", sd.name, id, raw)
 	}
 	return m
+}
+
+// message reads a message back as the admin: what its flags, worker and text are.
+func (sd *side) message(t *testing.T, id int64) map[string]string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/messages/%d.json?expand=content,attachments", sd.base, id), nil)
+	req.Header.Set("Authorization", "Bearer "+sd.tokens["admin"])
+	resp, err := (&http.Client{Timeout: 60 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatalf("%s: %v", sd.name, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	m := decode(raw)
+	if m["__status"] != "success" {
+		t.Fatalf("%s: GET message %d: %.300s", sd.name, id, raw)
+	}
+	files, _ := m["attachments"].(map[string]any)
+	return map[string]string{
+		"worker_id": str(m["worker_id"]), "is_not_sent": str(m["is_not_sent"]), "is_broadcast": str(m["is_broadcast"]),
+		"is_outgoing": str(m["is_outgoing"]), "content": str(m["content"]),
+		"html part": strconv.FormatBool(num(m["html_attachment_id"]) != 0), "attachments": strconv.Itoa(len(files)),
+	}
 }
 
 // readBack is what a ticket read back must agree on.
@@ -250,13 +322,14 @@ func newDifferential(t *testing.T) *differential {
 	srv := httptest.NewServer(standin.New(fx))
 	t.Cleanup(srv.Close)
 	tokens := map[string]string{"admin": k.token, "readonly": k.ro, "jane": k.jane}
+	key, secret := k.key, k.secret
 	chk, err := contract.NewChecker(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &differential{t: t,
-		real:  &side{name: "Cerb", base: k.base, tokens: tokens},
-		stand: &side{name: "stand-in", base: srv.URL + "/rest", tokens: tokens, chk: chk},
+		real:  &side{name: "Cerb", base: k.base, tokens: tokens, key: key, secret: secret},
+		stand: &side{name: "stand-in", base: srv.URL + "/rest", tokens: tokens, key: key, secret: secret, chk: chk},
 	}
 }
 
@@ -419,6 +492,8 @@ func randomStep(rng *rand.Rand, m string, n, tickets int) step {
 		as = "readonly"
 	case x < 0.13:
 		as = pick("none", "bogus")
+	case x < 0.18:
+		as = "legacy"
 	}
 	v := url.Values{}
 	set := func(p float64, key string, vals ...string) {
@@ -444,6 +519,9 @@ func randomStep(rng *rand.Rand, m string, n, tickets int) step {
 		set(0.05, "custom_8", "https://example.com/"+m, "not a url")
 		set(0.05, "custom_9", "1", "2", "999", "abc")
 		set(0.06, "custom_10", "19.99", "5", "1.234", "abc", "")
+		if maybe(0.05) {
+			v.Add("file_id[]", pick("1", "2", "999999"))
+		}
 		if maybe(0.12) {
 			for range 1 + rng.IntN(3) {
 				v.Add("custom_7[]", pick("billing", "bug", "feature", "-billing", "-bug", "-feature", "nope", ""))
@@ -462,7 +540,7 @@ func randomStep(rng *rand.Rand, m string, n, tickets int) step {
 		set(0.15, "org_id", "0", "1", "3", "999")
 		set(0.1, "to", m+"-to@example.com", "not an address")
 		common()
-		return step{as: as, op: "compose", form: v}
+		return step{as: as, op: "compose", form: v, via: via(rng), query: expand(rng)}
 	}
 	v.Set("content", "Random reply.")
 	set(0.03, "content", "")
@@ -476,7 +554,7 @@ func randomStep(rng *rand.Rand, m string, n, tickets int) step {
 	set(0.03, "is_autoreply", "1")
 	set(0.04, "worker_id", "2", "999")
 	common()
-	st := step{as: as, op: "reply", form: v, ref: rng.IntN(tickets), latest: maybe(0.5)}
+	st := step{as: as, op: "reply", form: v, ref: rng.IntN(tickets), latest: maybe(0.5), via: via(rng), query: expand(rng)}
 	switch x := rng.Float64(); {
 	case x < 0.02:
 		st.rawMsg = "999999999"
@@ -486,6 +564,25 @@ func randomStep(rng *rand.Rand, m string, n, tickets int) step {
 		st.rawMsg = "-"
 	}
 	return st
+}
+
+// via draws how a random request's fields travel (mostly a url-encoded body).
+func via(rng *rand.Rand) string {
+	switch x := rng.Float64(); {
+	case x < 0.1:
+		return "query"
+	case x < 0.2:
+		return "multipart"
+	}
+	return ""
+}
+
+// expand draws a random request's expand query (the answer is compared with it).
+func expand(rng *rand.Rand) url.Values {
+	if rng.Float64() < 0.2 {
+		return url.Values{"expand": {[]string{"custom_", "custom_,group_", "nope"}[rng.IntN(3)]}}
+	}
+	return nil
 }
 
 func TestLiveDifferentialRandom(t *testing.T) {
