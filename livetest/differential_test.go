@@ -201,7 +201,7 @@ func (sd *side) send(t *testing.T, st step) (view, string) {
 	}
 	if touched >= 0 {
 		v.Ticket = fmt.Sprintf("T%d", sd.index(touched))
-		rb := sd.get(t, touched, "custom_")
+		rb := sd.get(t, touched, "custom_,requesters")
 		v.Read = readBack(rb)
 		for k, val := range sd.message(t, num(rb["latest_message_id"])) {
 			v.Read["latest_message "+k] = val
@@ -267,6 +267,16 @@ func readBack(m map[string]any) map[string]string {
 		out[k] = str(m[k])
 	}
 	out["custom_3"] = when(out["custom_3"]) // the date field
+	if req, ok := m["requesters"].(map[string]any); ok {
+		var emails []string
+		for _, r := range req {
+			if o, ok := r.(map[string]any); ok {
+				emails = append(emails, str(o["email"]))
+			}
+		}
+		sort.Strings(emails)
+		out["requesters"] = strings.Join(emails, ", ")
+	}
 	// The multi-value field's order is the database's: compare it as a set.
 	parts := strings.Split(out["custom_7"], ", ")
 	sort.Strings(parts)
@@ -466,6 +476,19 @@ func TestLiveDifferentialScenarios(t *testing.T) {
 			{as: "admin", op: "reply", rawMsg: "abc", form: replyForm()}, {as: "admin", op: "reply", rawMsg: "999999999", form: replyForm()},
 			r(0, "html_template_id", "999"), r(0, "html_template_id", "2", "content_format", "markdown"), r(0, "worker_id", "2"), r(0, "worker_id", "999"),
 		}},
+		{"mail flags with real sending (the kit's SMTP sink)", []step{
+			c(m, "to", m+"-mail@example.com", "dont_send", "<unset>"),
+			r(0, "dont_send", "<unset>", "is_autoreply", "1"), r(0, "dont_send", "<unset>", "dont_keep_copy", "1"),
+			r(0, "dont_send", "<unset>", "is_broadcast", "1"), r(0, "dont_send", "<unset>", "to", m+"-fwd@example.com", "is_forward", "1"),
+			r(0, "dont_send", "<unset>", "cc", m+"-cc@example.com", "to", m+"-new@example.com"),
+		}},
+		{"transports: query string, multipart, legacy Cerb-Auth", []step{
+			{as: "admin", op: "compose", via: "query", form: composeForm(m, "custom_1", "q")},
+			{as: "admin", op: "compose", via: "multipart", form: composeForm(m, "custom_7[]", "bug", "custom_7[]", "feature")},
+			{as: "legacy", op: "compose", form: composeForm(m, "status", "1")},
+			{as: "legacy", op: "reply", ref: 2, via: "multipart", form: replyForm("status", "2", "custom_7[]", "billing")},
+			{as: "admin", op: "reply", ref: 1, via: "query", form: replyForm("custom_7[]", "-bug", "owner_id", "2")},
+		}},
 		{"auth and access", []step{
 			{as: "none", op: "compose", form: composeForm(m)}, {as: "bogus", op: "compose", form: composeForm(m)},
 			{as: "readonly", op: "compose", form: composeForm(m)},
@@ -505,7 +528,7 @@ func randomStep(rng *rand.Rand, m string, n, tickets int) step {
 	common := func() {
 		set(0.25, "status", "0", "1", "2", "3", "9", "abc")
 		set(0.15, "reopen_at", "+2 hours", "+3 days", "not a date", "1893456000", "tomorrow")
-		set(0.15, "owner_id", "0", "1", "2", "999", "abc")
+		set(0.15, "owner_id", "0", "1", "2", "999", "abc", "2.0", "")
 		set(0.07, "send_at", "+1 day", "-1 hour", "@"+future, future, "garbage")
 		set(0.05, "html_template_id", "1", "2", "999", "abc")
 		set(0.05, "content_format", "markdown", "html", "rtf")
@@ -530,24 +553,25 @@ func randomStep(rng *rand.Rand, m string, n, tickets int) step {
 	}
 	if tickets == 0 || maybe(0.35) {
 		v.Set("group_id", "1")
-		set(0.25, "group_id", "1", "2", "3", "5", "0", "abc", "999")
+		set(0.25, "group_id", "1", "2", "3", "5", "0", "abc", "999", "5abc", " 5", "+5", "5.9")
 		v.Set("subject", fmt.Sprintf("cerb-openapi diff %s-%d", m, n))
 		set(0.03, "subject", "", "0")
 		v.Set("content", "Random compose.")
 		set(0.03, "content", "")
 		v.Set("dont_send", "1")
-		set(0.3, "bucket_id", "0", "1", "2", "5", "6", "7", "999", "abc")
+		set(0.3, "bucket_id", "0", "1", "2", "5", "6", "7", "999", "abc", "7.0")
 		set(0.15, "org_id", "0", "1", "3", "999")
-		set(0.1, "to", m+"-to@example.com", "not an address")
+		set(0.1, "to", m+"-to@example.com", "not an address", "A <"+m+"-a@example.com>, "+m+"-b@example.com", m+"-c@example.com; "+m+"-d@example.com")
 		common()
 		return step{as: as, op: "compose", form: v, via: via(rng), query: expand(rng)}
 	}
 	v.Set("content", "Random reply.")
 	set(0.03, "content", "")
 	v.Set("dont_send", "1")
-	set(0.2, "bucket_id", "", "0", "1", "2", "5", "6", "7", "999", "abc")
+	set(0.2, "bucket_id", "", "0", "1", "2", "5", "6", "7", "999", "abc", "7.0", " 7")
 	set(0.15, "group_id", "0", "1", "2", "5", "999")
 	set(0.08, "subject", fmt.Sprintf("renamed %s-%d", m, n))
+	set(0.08, "to", m+"-new@example.com", "not an address")
 	set(0.04, "is_forward", "1")
 	set(0.04, "is_broadcast", "1")
 	set(0.03, "dont_keep_copy", "1")
