@@ -498,11 +498,12 @@ func TestLiveDifferentialScenarios(t *testing.T) {
 		}},
 	}
 	for _, sc := range scenarios {
-		if strings.HasPrefix(sc.name, "mail flags") && os.Getenv("CERB_SMTP_LOG") == "" {
-			skipOrFail(t, "the mail scenario mails: it runs only with the kit's SMTP sink (CERB_SMTP_LOG)")
-			continue
-		}
-		t.Run(sc.name, func(t *testing.T) { d.run(t, sc.name, sc.steps) })
+		t.Run(sc.name, func(t *testing.T) {
+			if strings.HasPrefix(sc.name, "mail flags") && os.Getenv("CERB_SMTP_LOG") == "" {
+				skipOrFail(t, "this scenario mails: it runs only with the kit's SMTP sink (CERB_SMTP_LOG)")
+			}
+			d.run(t, sc.name, sc.steps)
+		})
 	}
 	t.Logf("%d scenarios, %d requests to each server", len(scenarios), d.requests)
 }
