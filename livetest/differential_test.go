@@ -608,10 +608,14 @@ func via(rng *rand.Rand) string {
 
 // expand draws a random request's expand query (the answer is compared with it).
 func expand(rng *rand.Rand) url.Values {
+	q := url.Values{}
 	if rng.Float64() < 0.2 {
-		return url.Values{"expand": {[]string{"custom_", "custom_,group_", "nope"}[rng.IntN(3)]}}
+		q.Set("expand", []string{"custom_", "custom_,group_", "custom_,bucket_,owner_,org_,requesters", "nope"}[rng.IntN(4)])
 	}
-	return nil
+	if rng.Float64() < 0.05 {
+		q.Set("show_meta", "1")
+	}
+	return q
 }
 
 func TestLiveDifferentialRandom(t *testing.T) {

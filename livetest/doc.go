@@ -23,6 +23,11 @@
 // Against any other server the suite creates tickets with dont_send=1, subjects starting
 // "cerb-openapi live", recipients only at @example.com, and deletes nothing.
 //
+// TestLiveDifferentialScenarios and TestLiveDifferentialRandom send the same requests to
+// the server and to internal/standin (cerbcontract serve) and fail on any answer that
+// differs once ids, masks, times and URLs are normalized; CERB_DIFF_SEED and
+// CERB_DIFF_COUNT replay or widen the random part. They need the kit's fixtures too.
+//
 // Optional: CERB_GROUP_ID (default 1), CERB_CUSTOM_FIELD_ID (a single-line text ticket
 // field, default 1), CERB_MULTI_FIELD_ID (a multiple-checkbox ticket field with the
 // options billing, bug and feature, default 7).
