@@ -267,6 +267,12 @@ func readBack(m map[string]any) map[string]string {
 		out[k] = str(m[k])
 	}
 	out["custom_3"] = when(out["custom_3"]) // the date field
+	// What expand=group_, bucket_, owner_ and org_ add, where the answer has it.
+	for _, k := range []string{"group_name", "bucket_name", "bucket_group_id", "owner_full_name", "org_name"} {
+		if v, ok := m[k]; ok {
+			out[k] = str(v)
+		}
+	}
 	if req, ok := m["requesters"].(map[string]any); ok {
 		var emails []string
 		for _, r := range req {
