@@ -172,6 +172,7 @@ func TestComposeRules(t *testing.T) {
 
 func TestComposeQueryAndJSONBody(t *testing.T) {
 	h := newHarness(t, standin.Default())
+	want(t, h.compose(base("expand", "custom_,group_", "custom_4", "Low")), "custom_4", "Low", "group_name", "Support")
 	a := h.do("POST", "/rest/tickets/compose.json?group_id=1&subject=s&content=c", url.Values{}, nil)
 	want(t, a, "__status", "success", "subject", "s")
 

@@ -511,7 +511,8 @@ func (s *Server) ticketRecord(t *ticket, r *request) map[string]any {
 	} {
 		m[k] = v
 	}
-	for _, item := range strings.Split(r.query.Get("expand"), ",") {
+	// expand and show_meta are read from $_REQUEST: the query or the body.
+	for _, item := range strings.Split(r.get("expand"), ",") {
 		switch strings.TrimSpace(item) {
 		case "custom_":
 			s.expandCustom(m, t)
@@ -544,7 +545,7 @@ func (s *Server) ticketRecord(t *ticket, r *request) map[string]any {
 			}
 		}
 	}
-	if r.query.Get("show_meta") != "" && !empty(r.query.Get("show_meta")) {
+	if !empty(r.get("show_meta")) {
 		labels, types := map[string]any{}, map[string]any{}
 		for k, v := range m {
 			if strings.HasPrefix(k, "_") || strings.Contains(k, "__") {
@@ -635,7 +636,7 @@ func (s *Server) getMessage(r *request, id int64) reply {
 		"worker_id": m.worker, "sender__context": "cerberusweb.contexts.address", "ticket__context": "cerberusweb.contexts.ticket",
 		"worker__context": "cerberusweb.contexts.worker",
 	}
-	for _, item := range strings.Split(r.query.Get("expand"), ",") {
+	for _, item := range strings.Split(r.get("expand"), ",") {
 		switch strings.TrimSpace(item) {
 		case "content":
 			rec["content"] = m.content
