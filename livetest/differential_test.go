@@ -181,7 +181,7 @@ func (sd *side) send(t *testing.T, st step) (view, string) {
 	case m["_context"] == "cerberusweb.contexts.ticket":
 		v.Kind, touched = "ticket", num(m["id"])
 		v.Answer = readBack(m)
-		if !strings.Contains(st.query.Get("expand"), "custom_") {
+		if !strings.Contains(st.query.Get("expand")+st.form.Get("expand"), "custom_") {
 			for i := 1; i <= 10; i++ {
 				delete(v.Answer, fmt.Sprintf("custom_%d", i))
 			}
@@ -574,7 +574,7 @@ func randomStep(rng *rand.Rand, m string, n, tickets int) step {
 		set(0.15, "org_id", "0", "1", "3", "999")
 		set(0.1, "to", m+"-to@example.com", "not an address", "A <"+m+"-a@example.com>, "+m+"-b@example.com", m+"-c@example.com; "+m+"-d@example.com")
 		common()
-		return step{as: as, op: "compose", form: v, via: via(rng), query: expand(rng)}
+		return step{as: as, op: "compose", form: v, via: via(rng), query: expand(rng, v)}
 	}
 	v.Set("content", "Random reply.")
 	set(0.03, "content", "")
@@ -589,7 +589,7 @@ func randomStep(rng *rand.Rand, m string, n, tickets int) step {
 	set(0.03, "is_autoreply", "1")
 	set(0.04, "worker_id", "2", "999")
 	common()
-	st := step{as: as, op: "reply", form: v, ref: rng.IntN(tickets), latest: maybe(0.5), via: via(rng), query: expand(rng)}
+	st := step{as: as, op: "reply", form: v, ref: rng.IntN(tickets), latest: maybe(0.5), via: via(rng), query: expand(rng, v)}
 	switch x := rng.Float64(); {
 	case x < 0.02:
 		st.rawMsg = "999999999"
@@ -612,14 +612,19 @@ func via(rng *rand.Rand) string {
 	return ""
 }
 
-// expand draws a random request's expand query (the answer is compared with it).
-func expand(rng *rand.Rand) url.Values {
+// expand draws a random request's expand and show_meta (the answer is compared with
+// them), in the query or, now and then, in the form (Cerb reads $_REQUEST).
+func expand(rng *rand.Rand, form url.Values) url.Values {
 	q := url.Values{}
+	into := q
+	if rng.Float64() < 0.15 {
+		into = form
+	}
 	if rng.Float64() < 0.2 {
-		q.Set("expand", []string{"custom_", "custom_,group_", "custom_,bucket_,owner_,org_,requesters", "nope"}[rng.IntN(4)])
+		into.Set("expand", []string{"custom_", "custom_,group_", "custom_,bucket_,owner_,org_,requesters", "nope"}[rng.IntN(4)])
 	}
 	if rng.Float64() < 0.05 {
-		q.Set("show_meta", "1")
+		into.Set("show_meta", "1")
 	}
 	return q
 }
