@@ -243,6 +243,21 @@ func TestReplyRules(t *testing.T) {
 	})
 }
 
+func TestInvalidUTF8(t *testing.T) {
+	h := newHarness(t, standin.Default())
+	a := h.compose(base("subject", "Bad\xff\xfebytes", "org_id", "3", "owner_id", "2", "status", "1"))
+	want(t, a, "__status", "success", "mask", "", "_label", "[#] ", "importance", "0", "org_id", "0", "owner_id", "2", "status", "waiting")
+	if a.body["subject"] != nil {
+		t.Errorf("subject = %v, want null (MariaDB refused the ticket's first write)", a.body["subject"])
+	}
+	msg := a.str("initial_message_id")
+	r := h.reply(url.Values{"message_id": {msg}, "content": {"Invalid\xc3\x28utf8\xff"}, "subject": {"Bad\xff"}})
+	want(t, r, "num_messages", "2", "latest_message_id", msg) // the ticket's update was refused too
+	got := h.do("GET", "/rest/messages/"+msg+".json?expand=content", nil, nil)
+	want(t, got, "content", "Hello")
+	want(t, h.reply(url.Values{"message_id": {msg}, "content": {"x"}, "subject": {"Fine"}}), "subject", "Fine", "num_messages", "3")
+}
+
 func TestCustomFields(t *testing.T) {
 	h := newHarness(t, standin.Default())
 	form := base("custom_1", "ref", "custom_2", "-7", "custom_3", "2026-12-31", "custom_4", "High", "custom_5", "a\nb",

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // ticket, message and draft are the records the API creates.
@@ -20,6 +21,9 @@ type ticket struct {
 	elapsedResponseFirst               int64
 	custom                             map[int64][]string // field → stored values
 	requesters                         []string
+	// corrupt is a ticket whose first write MariaDB refused (a subject that is not
+	// UTF-8): no mask, importance and org 0, and no subject (null) until a reply sets one.
+	corrupt, nullSubject bool
 }
 
 type message struct {
@@ -78,6 +82,11 @@ func (s *Server) compose(r *request) reply {
 	to := addresses(r.get("to"))
 	t.requesters = to
 	t.org = intval(r.get("org_id"))
+	if !utf8.ValidString(subject) {
+		// MariaDB (strict, utf8mb4) refuses the write of the new ticket's fields; what
+		// later writes set (group, bucket, owner, status, custom fields) is kept.
+		t.corrupt, t.nullSubject, t.mask, t.subject, t.org = true, true, "", "", 0
+	}
 	if owner := intval(r.get("owner_id")); owner == 0 || s.worker(owner) != nil {
 		t.owner = owner
 	}
@@ -201,15 +210,25 @@ func (s *Server) reply(r *request) reply {
 			to = t.requesters
 		}
 		m.headers["to"] = strings.Join(to, ", ")
+		if sub := r.get("subject"); !forward && !empty(sub) && !utf8.ValidString(sub) {
+			// The ticket's update (subject, latest message, times) is refused as a whole;
+			// the message is stored all the same.
+			return s.answerTicket(r, t)
+		}
 		t.latest, t.updated = m.id, now.Unix()
 		if sub := r.get("subject"); !empty(sub) && !forward {
-			t.subject = sub
+			t.subject, t.nullSubject = sub, false
 		}
 		if t.firstResponse == 0 {
 			t.firstResponse = m.id
 			t.elapsedResponseFirst = max(now.Unix()-t.created, 0)
 		}
 	}
+	return s.answerTicket(r, t)
+}
+
+// answerTicket is the read-back after a write, through the caller's group ACL.
+func (s *Server) answerTicket(r *request, t *ticket) reply {
 	if !s.canRead(r.worker, t) {
 		return apiError("ERROR", fmt.Sprintf("Invalid ticket id '%d'", t.id))
 	}
@@ -222,7 +241,7 @@ func (s *Server) newMessage(r *request, t *ticket, worker int64) *message {
 	m := &message{
 		id: s.lastID.message, ticket: t.id, created: s.now().Unix(), worker: worker,
 		notSent: intval(r.get("dont_send")) != 0, broadcast: intval(r.get("is_broadcast")) != 0,
-		content: r.get("content"), headers: map[string]string{},
+		content: questionMarks(r.get("content")), headers: map[string]string{},
 	}
 	for _, h := range []string{"cc", "bcc", "subject"} {
 		if v := r.get(h); v != "" {
@@ -342,6 +361,24 @@ func (s *Server) setCustomFields(t *ticket, post map[string][]string) {
 			t.custom[f.ID] = []string{stored}
 		}
 	}
+}
+
+// questionMarks is message text as Cerb stores it: each byte that is not UTF-8 becomes "?".
+func questionMarks(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		if r == utf8.RuneError && n == 1 {
+			b.WriteByte('?')
+		} else {
+			b.WriteString(s[:n])
+		}
+		s = s[n:]
+	}
+	return b.String()
 }
 
 // numText is a stored integer value as Cerb keeps it: 0 is no value.
@@ -510,6 +547,12 @@ func (s *Server) ticketRecord(t *ticket, r *request) map[string]any {
 		"updated": t.updated, "url": url,
 	} {
 		m[k] = v
+	}
+	if t.corrupt {
+		m["importance"], m["last_opened_at"] = 0, 0
+	}
+	if t.nullSubject {
+		m["subject"] = nil
 	}
 	// expand and show_meta are read from $_REQUEST: the query or the body.
 	for _, item := range strings.Split(r.get("expand"), ",") {
