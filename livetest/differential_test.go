@@ -495,6 +495,11 @@ func TestLiveDifferentialScenarios(t *testing.T) {
 			{as: "legacy", op: "reply", ref: 2, via: "multipart", form: replyForm("status", "2", "custom_7[]", "billing")},
 			{as: "admin", op: "reply", ref: 1, via: "query", form: replyForm("custom_7[]", "-bug", "owner_id", "2")},
 		}},
+		{"invalid UTF-8", []step{
+			c(m, "subject", "Bad\xff\xfebytes", "org_id", "3", "owner_id", "2", "status", "2", "reopen_at", "+2 hours", "bucket_id", "5", "custom_1", "x"),
+			c(m), r(1, "subject", "Bad\xff\xfebytes"), r(1, "content", "Invalid\xc3\x28utf8\xff"), r(1, "is_forward", "1", "subject", "Bad\xff"),
+			r(0, "subject", "now fine "+m), r(0, "content", "x", "status", "0"),
+		}},
 		{"auth and access", []step{
 			{as: "none", op: "compose", form: composeForm(m)}, {as: "bogus", op: "compose", form: composeForm(m)},
 			{as: "readonly", op: "compose", form: composeForm(m)},
@@ -566,7 +571,7 @@ func randomStep(rng *rand.Rand, m string, n, tickets int) step {
 		v.Set("group_id", "1")
 		set(0.25, "group_id", "1", "2", "3", "5", "0", "abc", "999", "5abc", " 5", "+5", "5.9")
 		v.Set("subject", fmt.Sprintf("cerb-openapi diff %s-%d", m, n))
-		set(0.03, "subject", "", "0")
+		set(0.03, "subject", "", "0", "Bad\xff\xfebytes")
 		v.Set("content", "Random compose.")
 		set(0.03, "content", "")
 		v.Set("dont_send", "1")
@@ -581,7 +586,8 @@ func randomStep(rng *rand.Rand, m string, n, tickets int) step {
 	v.Set("dont_send", "1")
 	set(0.2, "bucket_id", "", "0", "1", "2", "5", "6", "7", "999", "abc", "7.0", " 7")
 	set(0.15, "group_id", "0", "1", "2", "5", "999")
-	set(0.08, "subject", fmt.Sprintf("renamed %s-%d", m, n))
+	set(0.08, "subject", fmt.Sprintf("renamed %s-%d", m, n), "Bad\xff\xfe "+m)
+	set(0.02, "content", "Invalid\xc3\x28utf8\xff")
 	set(0.08, "to", m+"-new@example.com", "not an address")
 	set(0.04, "is_forward", "1")
 	set(0.04, "is_broadcast", "1")
