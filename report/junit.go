@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
@@ -19,8 +18,8 @@ type JUnit struct {
 	w      io.Writer
 	now    func() time.Time
 	last   time.Time
-	suites []*junitSuite
-	byFile map[string]*junitSuite
+	suites []*JUnitSuite
+	byFile map[string]*JUnitSuite
 }
 
 // NewJUnit returns a JUnit reporter; now times the cases (nil means time.Now). Each case's
@@ -29,53 +28,13 @@ func NewJUnit(w io.Writer, now func() time.Time) *JUnit {
 	if now == nil {
 		now = time.Now
 	}
-	return &JUnit{w: w, now: now, last: now(), byFile: map[string]*junitSuite{}}
+	return &JUnit{w: w, now: now, last: now(), byFile: map[string]*JUnitSuite{}}
 }
 
-type junitSuites struct {
-	XMLName  xml.Name      `xml:"testsuites"`
-	Name     string        `xml:"name,attr"`
-	Tests    int           `xml:"tests,attr"`
-	Failures int           `xml:"failures,attr"`
-	Errors   int           `xml:"errors,attr"`
-	Time     string        `xml:"time,attr"`
-	Suites   []*junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Time     string      `xml:"time,attr"`
-	Cases    []junitCase `xml:"testcase"`
-	seconds  float64
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Error     *junitProblem `xml:"error,omitempty"`
-	Failure   *junitProblem `xml:"failure,omitempty"`
-	Skipped   *junitSkipped `xml:"skipped,omitempty"`
-}
-
-type junitSkipped struct {
-	Message string `xml:"message,attr"`
-}
-
-type junitProblem struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
-
-func (j *JUnit) suite(file string) *junitSuite {
+func (j *JUnit) suite(file string) *JUnitSuite {
 	s := j.byFile[file]
 	if s == nil {
-		s = &junitSuite{Name: file}
+		s = &JUnitSuite{Name: file}
 		j.byFile[file] = s
 		j.suites = append(j.suites, s)
 	}
@@ -130,19 +89,19 @@ func problemLines(l Line) []string {
 func (j *JUnit) Entry(r contract.EntryResult) error {
 	s := j.suite(r.File)
 	d := j.tick()
-	s.seconds += d
-	c := junitCase{Name: CaseName(r), Classname: r.File, Time: seconds(d)}
+	s.Seconds += d
+	c := JUnitCase{Name: CaseName(r), Classname: r.File, Time: seconds(d)}
 	l := LineOf(r)
 	switch l.Outcome {
 	case contract.OutcomeUnreadable:
-		c.Error = &junitProblem{Message: r.Err.Error(), Type: "har", Text: r.Err.Error()}
+		c.Error = &JUnitProblem{Message: r.Err.Error(), Type: "har", Text: r.Err.Error()}
 		s.Errors++
 	case contract.OutcomeUnrecorded:
 		// Neither passed nor failed: a body was not there to check.
-		c.Skipped = &junitSkipped{Message: strings.Join(unrecordedLines(l), "; ")}
+		c.Skipped = &JUnitSkipped{Message: strings.Join(unrecordedLines(l), "; ")}
 		s.Skipped++
 	case contract.OutcomePreflight:
-		c.Skipped = &junitSkipped{Message: "CORS preflight for " + preflightTarget(l.Preflight) + ": not checked"}
+		c.Skipped = &JUnitSkipped{Message: "CORS preflight for " + preflightTarget(l.Preflight) + ": not checked"}
 		s.Skipped++
 	case contract.OutcomeFlagged:
 		lines := problemLines(l)
@@ -161,7 +120,7 @@ func (j *JUnit) Entry(r contract.EntryResult) error {
 		if l.Response != nil {
 			ctx += fmt.Sprintf(" → %d", l.Response.Status)
 		}
-		c.Failure = &junitProblem{Message: msg, Type: typ, Text: ctx + "\n" + strings.Join(lines, "\n")}
+		c.Failure = &JUnitProblem{Message: msg, Type: typ, Text: ctx + "\n" + strings.Join(lines, "\n")}
 		s.Failures++
 	}
 	s.Tests++
@@ -173,42 +132,33 @@ func (j *JUnit) Entry(r contract.EntryResult) error {
 func (j *JUnit) Fatal(file string, err error) error {
 	s := j.suite(file)
 	d := j.tick()
-	s.seconds += d
+	s.Seconds += d
 	typ := "unreadable"
 	if isTruncated(err) {
 		typ = "truncated"
 	}
 	s.Tests++
 	s.Errors++
-	s.Cases = append(s.Cases, junitCase{Name: "read " + file, Classname: file, Time: seconds(d),
-		Error: &junitProblem{Message: err.Error(), Type: typ, Text: err.Error()}})
+	s.Cases = append(s.Cases, JUnitCase{Name: "read " + file, Classname: file, Time: seconds(d),
+		Error: &JUnitProblem{Message: err.Error(), Type: typ, Text: err.Error()}})
 	return nil
 }
 
 func (j *JUnit) Close() error {
-	all := junitSuites{Name: "cerbcontract", Suites: j.suites}
+	all := JUnitSuites{Name: "cerbcontract", Suites: j.suites}
 	if all.Suites == nil {
-		all.Suites = []*junitSuite{}
+		all.Suites = []*JUnitSuite{}
 	}
 	var total float64
 	for _, s := range j.suites {
-		s.Time = seconds(s.seconds)
-		total += s.seconds
+		s.Time = seconds(s.Seconds)
+		total += s.Seconds
 		all.Tests += s.Tests
 		all.Failures += s.Failures
 		all.Errors += s.Errors
 	}
 	all.Time = seconds(total)
-	if _, err := io.WriteString(j.w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(j.w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(all); err != nil {
-		return fmt.Errorf("junit: %w", err)
-	}
-	_, err := io.WriteString(j.w, "\n")
-	return err
+	return WriteJUnitXML(j.w, &all)
 }
 
 func isTruncated(err error) bool {

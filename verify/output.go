@@ -3,11 +3,12 @@ package verify
 import (
 	"cmp"
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/cerb-openapi/cerb-openapi/report"
 )
 
 // Formats are the report formats of Write.
@@ -134,61 +135,20 @@ func (e *errWriter) printf(format string, args ...any) {
 	}
 }
 
-type junitSuites struct {
-	XMLName xml.Name     `xml:"testsuites"`
-	Name    string       `xml:"name,attr"`
-	Tests   int          `xml:"tests,attr"`
-	Fail    int          `xml:"failures,attr"`
-	Errors  int          `xml:"errors,attr"`
-	Time    string       `xml:"time,attr"`
-	Suites  []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name    string      `xml:"name,attr"`
-	Tests   int         `xml:"tests,attr"`
-	Fail    int         `xml:"failures,attr"`
-	Errors  int         `xml:"errors,attr"`
-	Skipped int         `xml:"skipped,attr"`
-	Time    string      `xml:"time,attr"`
-	Cases   []junitCase `xml:"testcase"`
-	seconds float64
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitFailure `xml:"failure,omitempty"`
-	Skipped   *junitSkipped `xml:"skipped,omitempty"`
-	Out       string        `xml:"system-out,omitempty"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
-
-type junitSkipped struct {
-	Message string `xml:"message,attr"`
-}
-
 // WriteJUnit writes one test suite per operation and one test case per case: drift is a
 // failure, an unverified case skipped, a known exception a pass that says so.
 func (r *Report) WriteJUnit(w io.Writer) error {
-	doc := junitSuites{Name: "cerbcontract verify", Time: fmt.Sprintf("%.3f", r.Duration)}
-	index := map[string]int{}
+	doc := report.JUnitSuites{Name: "cerbcontract verify", Time: fmt.Sprintf("%.3f", r.Duration)}
+	index := map[string]*report.JUnitSuite{}
 	for _, res := range r.Results {
-		i, ok := index[res.Operation]
+		s, ok := index[res.Operation]
 		if !ok {
-			i = len(doc.Suites)
-			index[res.Operation] = i
-			doc.Suites = append(doc.Suites, junitSuite{Name: res.Operation})
+			s = &report.JUnitSuite{Name: res.Operation}
+			index[res.Operation] = s
+			doc.Suites = append(doc.Suites, s)
 		}
-		s := &doc.Suites[i]
-		jc := junitCase{Name: res.Case, Classname: "verify." + res.Operation, Time: fmt.Sprintf("%.3f", res.Seconds)}
-		s.seconds += res.Seconds
+		jc := report.JUnitCase{Name: res.Case, Classname: "verify." + res.Operation, Time: fmt.Sprintf("%.3f", res.Seconds)}
+		s.Seconds += res.Seconds
 		switch res.Verdict {
 		case VerdictDrift:
 			var b strings.Builder
@@ -202,35 +162,26 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 					fmt.Fprintf(&b, "  (%s) %s\n", d.Request.Media, d.Request.Body)
 				}
 			}
-			jc.Failure = &junitFailure{Message: res.Drifts[0].Kind + " " + res.Drifts[0].Field, Type: "drift", Text: b.String()}
-			s.Fail++
-			doc.Fail++
+			jc.Failure = &report.JUnitProblem{Message: res.Drifts[0].Kind + " " + res.Drifts[0].Field, Type: "drift", Text: b.String()}
+			s.Failures++
+			doc.Failures++
 		case VerdictUnverified:
-			jc.Skipped = &junitSkipped{Message: "refused with a documented message for an id this server may not have: " + res.Message}
+			jc.Skipped = &report.JUnitSkipped{Message: "refused with a documented message for an id this server may not have: " + res.Message}
 			s.Skipped++
 		case VerdictKnown:
 			var lines []string
 			for _, k := range res.Known {
 				lines = append(lines, fmt.Sprintf("known exception %s (%s): %s", k.Field, k.Keyword, oneLine(k.Why)))
 			}
-			jc.Out = strings.Join(lines, "\n")
+			jc.SystemOut = strings.Join(lines, "\n")
 		}
 		s.Cases = append(s.Cases, jc)
 		s.Tests++
 		doc.Tests++
 	}
-	for i := range doc.Suites {
-		doc.Suites[i].Time = fmt.Sprintf("%.3f", doc.Suites[i].seconds)
+	for _, s := range doc.Suites {
+		s.Time = fmt.Sprintf("%.3f", s.Seconds)
 	}
-	slices.SortStableFunc(doc.Suites, func(a, b junitSuite) int { return strings.Compare(a.Name, b.Name) })
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	slices.SortStableFunc(doc.Suites, func(a, b *report.JUnitSuite) int { return strings.Compare(a.Name, b.Name) })
+	return report.WriteJUnitXML(w, &doc)
 }
