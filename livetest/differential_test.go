@@ -408,22 +408,16 @@ func form(kv ...string) url.Values {
 
 // composeForm is a compose that is never mailed, with the scenario's fields over it.
 func composeForm(m string, kv ...string) url.Values {
-	v := form("group_id", "1", "subject", "cerb-openapi diff "+m, "content", "Differential.", "dont_send", "1")
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] == "<unset>" {
-			v.Del(kv[i])
-			continue
-		}
-		v.Add(kv[i], kv[i+1])
-		if !strings.HasSuffix(kv[i], "[]") {
-			v.Set(kv[i], kv[i+1])
-		}
-	}
-	return v
+	return over(form("group_id", "1", "subject", "cerb-openapi diff "+m, "content", "Differential.", "dont_send", "1"), kv...)
 }
 
 func replyForm(kv ...string) url.Values {
-	v := form("content", "Differential reply.", "dont_send", "1")
+	return over(form("content", "Differential reply.", "dont_send", "1"), kv...)
+}
+
+// over sets the scenario's fields on a base form: "<unset>" removes one, a name ending in
+// [] adds a value, any other name replaces it.
+func over(v url.Values, kv ...string) url.Values {
 	for i := 0; i+1 < len(kv); i += 2 {
 		if kv[i+1] == "<unset>" {
 			v.Del(kv[i])

@@ -361,12 +361,7 @@ func parseForm(contentType string, query url.Values, body []byte) (form, post ur
 }
 
 func (s *Server) worker(id int64) *Worker {
-	for i := range s.fx.Workers {
-		if s.fx.Workers[i].ID == id {
-			return &s.fx.Workers[i]
-		}
-	}
-	return nil
+	return byID(s.fx.Workers, id, func(x *Worker) int64 { return x.ID })
 }
 
 const maskLetters = "ABCDEFGHIJKLMNPQRSTUVWXYZ"

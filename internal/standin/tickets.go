@@ -449,48 +449,33 @@ func (s *Server) canRead(w *Worker, t *ticket) bool {
 func (s *Server) canWrite(w *Worker, t *ticket) bool { return s.canRead(w, t) }
 
 func (s *Server) group(id int64) *Group {
-	for i := range s.fx.Groups {
-		if s.fx.Groups[i].ID == id {
-			return &s.fx.Groups[i]
-		}
-	}
-	return nil
+	return byID(s.fx.Groups, id, func(x *Group) int64 { return x.ID })
 }
 
 func (s *Server) bucket(id int64) *Bucket {
-	for i := range s.fx.Buckets {
-		if s.fx.Buckets[i].ID == id {
-			return &s.fx.Buckets[i]
-		}
-	}
-	return nil
+	return byID(s.fx.Buckets, id, func(x *Bucket) int64 { return x.ID })
 }
 
 func (s *Server) org(id int64) *Org {
-	for i := range s.fx.Orgs {
-		if s.fx.Orgs[i].ID == id {
-			return &s.fx.Orgs[i]
-		}
-	}
-	return nil
+	return byID(s.fx.Orgs, id, func(x *Org) int64 { return x.ID })
 }
 
 func (s *Server) field(id int64) *CustomField {
-	for i := range s.fx.CustomFields {
-		if s.fx.CustomFields[i].ID == id {
-			return &s.fx.CustomFields[i]
-		}
-	}
-	return nil
+	return byID(s.fx.CustomFields, id, func(x *CustomField) int64 { return x.ID })
 }
 
 func (s *Server) attachment(id int64) *Attachment {
 	if a := s.files[id]; a != nil {
 		return a
 	}
-	for i := range s.fx.Attachments {
-		if s.fx.Attachments[i].ID == id {
-			return &s.fx.Attachments[i]
+	return byID(s.fx.Attachments, id, func(x *Attachment) int64 { return x.ID })
+}
+
+// byID returns the fixture record with the id, or nil.
+func byID[T any](records []T, id int64, idOf func(*T) int64) *T {
+	for i := range records {
+		if idOf(&records[i]) == id {
+			return &records[i]
 		}
 	}
 	return nil
