@@ -120,8 +120,11 @@ func (c *Checker) checkForm(mt *openapi3.MediaType, fields []formField) []Proble
 			declared.Add(f.key, f.value)
 			continue
 		}
-		if !customField.MatchString(f.key) {
+		switch {
+		case !customField.MatchString(f.key):
 			problems = append(problems, Problem{Where: "body", Pointer: ptr, Message: undeclaredMessage(schema, f.key)})
+		case schema.Extensions[ExtCustomFieldsClosed] != nil:
+			problems = append(problems, Problem{Where: "body", Pointer: ptr, Message: unknownCustomField(schema, f.key)})
 		}
 	}
 	// Repeated scalar fields: PHP keeps the last value while validators read the first, so
@@ -247,6 +250,24 @@ func parseMessage(err error) string {
 		return fmt.Sprintf("cannot be decoded: %q is %s", fmt.Sprint(pe.Value), strings.TrimPrefix(reason, "value "))
 	}
 	return "cannot be decoded: " + reason
+}
+
+// ExtCustomFieldsClosed marks a form schema that declares every custom field of one
+// installation (an overlay written by cerbcontract fields sets it): a custom_<id> it does
+// not declare is then reported, as Cerb ignores a field it does not have.
+const ExtCustomFieldsClosed = "x-cerb-custom-fields-closed"
+
+func unknownCustomField(schema *openapi3.Schema, key string) string {
+	base := strings.TrimSuffix(key, "[]")
+	for _, other := range []string{base, base + "[]"} {
+		if _, ok := schema.Properties[other]; ok && other != key {
+			if strings.HasSuffix(other, "[]") {
+				return fmt.Sprintf("%s is a multi-value field: send it as repeated %s=… fields (PHP keeps only the last %s)", base, other, key)
+			}
+			return fmt.Sprintf("%s takes one value: send %s=… once, not as a list", base, base)
+		}
+	}
+	return fmt.Sprintf("%s is not a custom field of this installation (the overlay declares every one): Cerb ignores it without an error", base)
 }
 
 func undeclaredMessage(schema *openapi3.Schema, key string) string {

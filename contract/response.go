@@ -334,7 +334,33 @@ func schemaMessage(e *openapi3.SchemaError) string {
 			msg = "undeclared property: this object allows no other keys"
 		}
 	}
+	if why := serverAccepts(e.Schema, e.SchemaField); why != "" {
+		msg += " — " + why
+	}
 	return msg
+}
+
+// ExtServerAccepts is the extension that says, keyword by keyword, what Cerb does with a
+// value the schema refuses ("Any other value is plain text, without an error."): the
+// problem's message ends with it, so that a report says what the server would have done.
+const ExtServerAccepts = "x-cerb-server-accepts"
+
+func serverAccepts(s *openapi3.Schema, keyword string) string {
+	if s == nil {
+		return ""
+	}
+	switch m := s.Extensions[ExtServerAccepts].(type) {
+	case map[string]any:
+		if why, ok := m[keyword].(string); ok {
+			return why
+		}
+	case json.RawMessage:
+		var byKeyword map[string]string
+		if json.Unmarshal(m, &byKeyword) == nil {
+			return byKeyword[keyword]
+		}
+	}
+	return ""
 }
 
 func firstSentence(s string) string {

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/cerb-openapi/cerb-openapi/contract"
 )
 
 // Vendor extensions verify reads.
@@ -18,7 +20,7 @@ const (
 	// minimum, pattern, minLength, required, additionalProperties) to why that is known
 	// and allowed; the keyword * covers them all. Verify reports such a request as a known
 	// exception, not as drift.
-	ExtServerAccepts = "x-cerb-server-accepts"
+	ExtServerAccepts = contract.ExtServerAccepts
 	extErrorMessages = "x-cerb-error-messages"
 	extKeyPatterns   = "x-cerb-key-patterns"
 )
