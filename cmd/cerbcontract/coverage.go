@@ -19,7 +19,7 @@ import (
 func coverageCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("coverage", flag.ContinueOnError)
 	fset.SetOutput(stderr)
-	specPath := fset.String("spec", "", "OpenAPI document to measure against (default: the embedded openapi.yaml)")
+	sf := addSpecFlags(fset, "measure against")
 	format := fset.String("format", "text", "output format: text or json")
 	var mins []coverage.Min
 	fset.Func("min", "fail (exit 1) below METRIC=PERCENT, repeatable or comma-separated; metrics: "+strings.Join(coverage.Metrics, ", "), func(s string) error {
@@ -39,7 +39,7 @@ func coverageCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintln(stderr, "cerbcontract: coverage: no HAR files given (the bundled recordings: cerbcontract coverage contract_test/testdata/*.har)")
 		return exitUsage
 	}
-	checker, err := newChecker(ctx, *specPath)
+	checker, err := newChecker(ctx, sf)
 	if err != nil {
 		fmt.Fprintf(stderr, "cerbcontract: %v\n", err)
 		return exitUsage

@@ -25,7 +25,6 @@ import (
 	"slices"
 	"strings"
 
-	cerbopenapi "github.com/cerb-openapi/cerb-openapi"
 	"github.com/cerb-openapi/cerb-openapi/contract"
 	"github.com/cerb-openapi/cerb-openapi/expect"
 	"github.com/cerb-openapi/cerb-openapi/har"
@@ -47,16 +46,17 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `usage: cerbcontract check [--spec FILE] [--format %s]
+const usage = `usage: cerbcontract check [--spec FILE] [--overlay FILE] [--format %s]
                           [--fail-on request,response,unrecorded|any] [--operation ID] [--skip-unknown]
                           [--allow-empty] [--expect MANIFEST [--update-expect]] [FILE.har…]
        cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force]
-       cerbcontract coverage [--spec FILE] [--format text|json] [--min METRIC=PERCENT] FILE.har…
-       cerbcontract verify --base-url URL --group-id N [--spec FILE] [--seed N] [--count N] [--format text|json|junit]
-       cerbcontract serve [--listen ADDR] [--fixtures FILE]
+       cerbcontract coverage [--spec FILE] [--overlay FILE] [--format text|json] [--min METRIC=PERCENT] FILE.har…
+       cerbcontract verify --base-url URL --group-id N [--spec FILE] [--overlay FILE] [--seed N] [--count N] [--format text|json|junit]
+       cerbcontract serve [--listen ADDR] [--fixtures FILE] [--overlay FILE]
+       cerbcontract fields --base-url URL|--from OVERLAY [--out FILE] [--format overlay|go] [--package NAME] [--apply]
 
 check: checks every request/response pair of the HAR files against the OpenAPI
-document (the embedded openapi.yaml unless --spec is given). A HAR may be plain,
+document (the embedded openapi.yaml unless --spec is given, with each --overlay applied). A HAR may be plain,
 gzip'd, zlib'd (mitmproxy .zhar) or a zip (Playwright); sidecar bodies are read
 from its folder. --fail-on lists what fails the check: request or response
 problems, unrecorded (a body that was sent but not recorded), or any (all three,
@@ -82,6 +82,10 @@ or CERB_ACCESS_KEY/CERB_SECRET) and reports drift; see cerbcontract verify --hel
 
 serve: a stand-in for Cerb 10.4.10's compose and reply, with state, for tests without
 a Cerb; see cerbcontract serve --help.
+
+fields: an installation's ticket custom fields as an OpenAPI Overlay that types each
+custom_<id> (or as typed Go helpers); every command above takes it with --overlay FILE.
+See cerbcontract fields --help.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -103,6 +107,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return verifyCmd(ctx, args[1:], stdout, stderr)
 	case "serve":
 		return serveCmd(ctx, args[1:], stdout, stderr)
+	case "fields":
+		return fieldsCmd(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "cerbcontract: unknown command %q\n", args[0])
 	fmt.Fprintf(stderr, usage, strings.Join(report.Formats, "|"))
@@ -128,7 +134,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("check", flag.ContinueOnError)
 	fset.SetOutput(stderr)
-	specPath := fset.String("spec", "", "OpenAPI document to check against (default: the embedded openapi.yaml)")
+	sf := addSpecFlags(fset, "check against")
 	format := fset.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	failOn := fset.String("fail-on", "any", "what makes the exit status 1, comma-separated: request, response, unrecorded (a body sent but not recorded), or any (all three)")
 	allowEmpty := fset.Bool("allow-empty", false, "accept a HAR file with no entries, and a check in which no entry was left to check")
@@ -154,7 +160,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cerbcontract: %v\n", err)
 		return exitUsage
 	}
-	checker, err := newChecker(ctx, *specPath)
+	checker, err := newChecker(ctx, sf)
 	if err != nil {
 		fmt.Fprintf(stderr, "cerbcontract: %v\n", err)
 		return exitUsage
@@ -298,23 +304,6 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitMismatch
 	}
 	return exitOK
-}
-
-// newChecker builds the checker for --spec (the embedded openapi.yaml when it is empty).
-func newChecker(ctx context.Context, specPath string) (*contract.Checker, error) {
-	var opts []contract.Option
-	if specPath != "" {
-		data, err := os.ReadFile(specPath)
-		if err != nil {
-			return nil, fmt.Errorf("spec: %w", err)
-		}
-		doc, err := cerbopenapi.LoadBytes(ctx, specPath, data)
-		if err != nil {
-			return nil, err
-		}
-		opts = append(opts, contract.WithDocument(doc))
-	}
-	return contract.NewChecker(ctx, opts...)
 }
 
 // listedEmpty reports whether the manifest expects the file to hold no entries.

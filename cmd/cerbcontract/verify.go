@@ -15,7 +15,7 @@ import (
 	"github.com/cerb-openapi/cerb-openapi/verify"
 )
 
-const verifyUsage = `usage: cerbcontract verify --base-url URL --group-id N [--spec FILE] [--seed N] [--count N]
+const verifyUsage = `usage: cerbcontract verify --base-url URL --group-id N [--spec FILE] [--overlay FILE] [--seed N] [--count N]
                            [--format text|json|junit] [--case NAME] [--cleanup] [--max-requests N]
 
 Sends requests generated from the spec to a live Cerb and reports where server and spec
@@ -40,7 +40,7 @@ func verifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fset.PrintDefaults()
 	}
 	baseURL := fset.String("base-url", "", "the REST root of the Cerb to verify, e.g. https://cerb.example/rest")
-	specPath := fset.String("spec", "", "OpenAPI document to verify against (default: the embedded openapi.yaml)")
+	sf := addSpecFlags(fset, "verify against")
 	group := fset.Int64("group-id", 0, "the group every ticket is created in (required: use a test group)")
 	seed := fset.Int64("seed", 0, "seed of the random combinations (default: from the clock; the report names it)")
 	count := fset.Int("count", verify.DefaultCount, fmt.Sprintf("random combinations to send (at most %d)", verify.MaxCount))
@@ -88,12 +88,12 @@ func verifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	cfg := verify.Config{BaseURL: *baseURL, Auth: auth, Secrets: secrets, GroupID: *group, Seed: *seed,
 		Count: *count, Cases: cases, Cleanup: *cleanup, MaxRequests: *maxRequests}
-	if *specPath != "" {
-		checker, err := newChecker(ctx, *specPath)
+	if sf.custom() {
+		doc, err := sf.load(ctx)
 		if err != nil {
 			return usageErr("%v", err)
 		}
-		cfg.Doc, cfg.SpecPath = checker.Document(), *specPath
+		cfg.Doc, cfg.SpecPath = doc, sf.name()
 	}
 	rep, err := verify.Run(ctx, cfg)
 	if rep != nil {
