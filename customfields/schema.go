@@ -95,7 +95,44 @@ func requestSchema(f Field, workers []Worker, reply bool) *node {
 	default:
 		return nil
 	}
+	if ex := example(f, workers); ex != "" {
+		s.set("example", ex)
+	}
 	return s
+}
+
+// example is a value the field stores as sent: what verify sends for it, what generators
+// show; "" for none.
+func example(f Field, workers []Worker) string {
+	switch f.Type {
+	case SingleLine:
+		return "ORD-12345"
+	case MultiLine:
+		return "Line one\nLine two"
+	case Number:
+		return "42"
+	case Date:
+		return "2026-12-31"
+	case Picklist, Checkboxes:
+		return f.Options[0]
+	case Checkbox:
+		return "1"
+	case URL:
+		return "https://example.com/"
+	case WorkerType:
+		if len(workers) > 0 {
+			return fmt.Sprint(workers[0].ID)
+		}
+		if workers == nil {
+			return "1"
+		}
+	case Decimal:
+		if f.DecimalAt == 0 {
+			return "19"
+		}
+		return "19." + strings.Repeat("9", min(f.DecimalAt, 2))
+	}
+	return ""
 }
 
 // formSchema is the schema of the form field f.Key() in a compose or reply form.

@@ -228,6 +228,20 @@ func (p *planner) values(o *operation, name string) []string {
 	if f.example != nil {
 		return []string{fmt.Sprint(f.example)}
 	}
+	if f.typ == "array" && f.items != nil {
+		// One value of the list (custom_7[]): its items' enum or example.
+		fi := factsOf(f.items)
+		var out []string
+		for _, e := range fi.enum {
+			out = append(out, fmt.Sprint(e))
+		}
+		if len(out) == 0 && fi.example != nil {
+			out = []string{fmt.Sprint(fi.example)}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
 	switch f.typ {
 	case "integer", "number":
 		return []string{"1"}
@@ -414,6 +428,12 @@ func (p *planner) negatives(ctx context.Context, o *operation) []Case {
 			continue // always 1: it is what keeps verify from mailing anybody
 		}
 		f := factsOf(o.property(name))
+		if f.typ == "array" && f.items != nil {
+			// A list breaks in its items (file_id[]: a non-number; custom_7[]: not an option).
+			if fi := factsOf(f.items); len(fi.enum) > 0 || fi.pattern != "" {
+				f = facts{typ: fi.typ, enum: fi.enum, pattern: fi.pattern}
+			}
+		}
 		var cands []Field // Key: keyword, Value: the value
 		if f.typ == "integer" || f.typ == "number" || f.typ == "array" {
 			cands = append(cands, Field{"type", "abc"})
@@ -465,6 +485,10 @@ func (p *planner) negatives(ctx context.Context, o *operation) []Case {
 		}
 	}
 	add(Case{Name: "undeclared-field", Field: "cerbcontract_verify_undeclared", Violates: "additionalProperties", Form: with(base, "cerbcontract_verify_undeclared", "1")}, true)
+	if o.closed {
+		key := "custom_" + unknownID
+		add(Case{Name: "custom-field-unknown", Field: key, Violates: "additionalProperties", Form: with(base, key, "1")}, true)
+	}
 	add(Case{Name: "json-body", Field: "Content-Type", Violates: violContentType, JSON: true}, false)
 	for _, q := range o.query {
 		if q.Schema == nil {

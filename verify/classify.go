@@ -132,7 +132,8 @@ func keyword(c Case, pr contract.Problem) string {
 	switch {
 	case strings.Contains(pr.Message, "required field is missing"):
 		return "required"
-	case strings.HasPrefix(pr.Message, "undeclared form field"):
+	case strings.HasPrefix(pr.Message, "undeclared form field"),
+		strings.Contains(pr.Message, "is not a custom field of this installation"):
 		return "additionalProperties"
 	case pr.Where == "header" && pr.Pointer == "/Content-Type":
 		return violContentType

@@ -43,6 +43,9 @@ type operation struct {
 	props     []string         // property names, sorted
 	required  map[string]bool
 	keyForms  map[string]string // x-cerb-key-patterns: custom_<id> → regexp
+	// closed: an overlay declares every custom field of the installation
+	// (x-cerb-custom-fields-closed), so an undeclared custom_<id> is refused, not sent.
+	closed bool
 	query     []*openapi3.Parameter
 	messages  []*regexp.Regexp // x-cerb-error-messages of the 200 response
 }
@@ -89,7 +92,8 @@ func readOperation(path string, op *openapi3.Operation) (*operation, error) {
 	for _, r := range o.body.Required {
 		o.required[r] = true
 	}
-	if ap := o.body.AdditionalProperties.Schema; ap != nil && ap.Value != nil {
+	o.closed = o.body.Extensions[contract.ExtCustomFieldsClosed] != nil
+	if ap := o.body.AdditionalProperties.Schema; ap != nil && ap.Value != nil && !o.closed {
 		for form, re := range stringMap(ap.Value.Extensions[extKeyPatterns]) {
 			o.keyForms[form] = re
 		}
