@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	cerbopenapi "github.com/cerb-openapi/cerb-openapi"
 	"github.com/cerb-openapi/cerb-openapi/cerb"
+	"github.com/cerb-openapi/cerb-openapi/overlay"
 )
 
 // liveConfig is a run against CERB_BASE_URL with CERB_TOKEN (make live: the kit), in
@@ -118,5 +120,48 @@ func TestLivePlantedDrift(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLiveVerifyKitOverlay: with the overlay of the kit's custom fields, the live server
+// has no drift; each typed custom field's refused values are known exceptions, the
+// reason being the overlay's x-cerb-server-accepts; an unknown custom_<id> is one too.
+func TestLiveVerifyKitOverlay(t *testing.T) {
+	cfg := liveConfig(t)
+	cfg.Cleanup = true
+	data, err := os.ReadFile("../customfields/testdata/kit.overlay.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ov, err := overlay.Parse("kit.overlay.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, _, err := ov.Apply("openapi.yaml", cerbopenapi.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.SpecPath = "openapi.yaml+kit.overlay.yaml"
+	if cfg.Doc, err = cerbopenapi.LoadBytes(context.Background(), cfg.SpecPath, merged); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), cfg)
+	var b bytes.Buffer
+	if rep != nil {
+		_ = rep.WriteText(&b)
+	}
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	if rep.HasDrift() {
+		t.Fatalf("drift:\n%s", b.String())
+	}
+	t.Log(rep.Summary())
+	for _, op := range []string{opCompose, opReply} {
+		for _, f := range []string{"custom_2", "custom_3", "custom_4", "custom_6", "custom_7[]", "custom_8", "custom_9", "custom_10", "custom_" + unknownID} {
+			if !slices.ContainsFunc(rep.Known, func(k Known) bool { return k.Operation == op && k.Field == f }) {
+				t.Errorf("%s %s is not among the known exceptions", op, f)
+			}
+		}
 	}
 }
