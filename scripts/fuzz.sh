@@ -22,6 +22,7 @@ targets=(
 	"./har FuzzFastScan"
 	"./har FuzzFastDecode"
 	"./har FuzzOpen"
+	"./overlay FuzzParseApply"
 )
 
 log="$(mktemp)"
