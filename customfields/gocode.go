@@ -153,7 +153,7 @@ func decimal(n uint64, places int) string {
 func ident(name, fallback string) string {
 	var b strings.Builder
 	upper := true
-	for _, r := range name {
+	for _, r := range translit.Replace(name) {
 		switch {
 		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
 			if upper {
@@ -190,6 +190,16 @@ func unique(used map[string]bool, name string, id int64) string {
 		}
 	}
 }
+
+// translit spells the Latin-1 letters in ASCII, so that "Größe" is Groesse, not Gre.
+var translit = strings.NewReplacer(
+	"ä", "ae", "ö", "oe", "ü", "ue", "Ä", "Ae", "Ö", "Oe", "Ü", "Ue", "ß", "ss", "æ", "ae", "Æ", "Ae", "œ", "oe", "Œ", "Oe",
+	"à", "a", "á", "a", "â", "a", "ã", "a", "å", "a", "À", "A", "Á", "A", "Â", "A", "Ã", "A", "Å", "A",
+	"ç", "c", "Ç", "C", "è", "e", "é", "e", "ê", "e", "ë", "e", "È", "E", "É", "E", "Ê", "E", "Ë", "E",
+	"ì", "i", "í", "i", "î", "i", "ï", "i", "Ì", "I", "Í", "I", "Î", "I", "Ï", "I", "ñ", "n", "Ñ", "N",
+	"ò", "o", "ó", "o", "ô", "o", "õ", "o", "ø", "o", "Ò", "O", "Ó", "O", "Ô", "O", "Õ", "O", "Ø", "O",
+	"ù", "u", "ú", "u", "û", "u", "Ù", "U", "Ú", "U", "Û", "U", "ý", "y", "ÿ", "y", "Ý", "Y",
+)
 
 func decimalUnit(places int) string {
 	switch places {
