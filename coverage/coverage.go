@@ -259,8 +259,13 @@ func messagePattern(text string) *regexp.Regexp {
 }
 
 // keyForms reads x-cerb-key-patterns (form name → regular expression for undeclared keys)
-// from the body schema or its additionalProperties schema.
+// from the body schema or its additionalProperties schema. A form whose custom fields an
+// overlay declared one by one (x-cerb-custom-fields-closed) has none: each field is then a
+// declared property, covered as such.
 func keyForms(s *openapi3.Schema) ([]keyForm, error) {
+	if s.Extensions[contract.ExtCustomFieldsClosed] != nil {
+		return nil, nil
+	}
 	ext := s.Extensions[ExtKeyPatterns]
 	if ext == nil && s.AdditionalProperties.Schema != nil && s.AdditionalProperties.Schema.Value != nil {
 		ext = s.AdditionalProperties.Schema.Value.Extensions[ExtKeyPatterns]

@@ -18,6 +18,7 @@ import (
 	"github.com/cerb-openapi/cerb-openapi/contract"
 	"github.com/cerb-openapi/cerb-openapi/coverage"
 	"github.com/cerb-openapi/cerb-openapi/har"
+	"github.com/cerb-openapi/cerb-openapi/overlay"
 )
 
 const minimalHAR = "testdata/minimal-compose.har"
@@ -554,5 +555,39 @@ func TestErrorMessagesMatchDescriptions(t *testing.T) {
 				t.Errorf("%s: the description names %q, %s lists %q", o.OperationID, described, coverage.ExtErrorMessages, listed)
 			}
 		}
+	}
+}
+
+// TestKitOverlay: with the kit's overlay each custom field is a declared field of its own
+// (custom forms leave the count), and the recorded picklist value that is not an option
+// is listed as sent outside the enum.
+func TestKitOverlay(t *testing.T) {
+	data, err := os.ReadFile("../customfields/testdata/kit.overlay.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ov, err := overlay.Parse("kit.overlay.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, _, err := ov.Apply("openapi.yaml", cerbopenapi.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := cerbopenapi.LoadBytes(context.Background(), "merged", merged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := op(t, measure(t, doc, bundled(t)...), "composeTicket")
+	for _, f := range []string{"custom_1", "custom_4", "custom_7[]", "custom_10"} {
+		if !slices.Contains(c.Fields.Sent, f) {
+			t.Errorf("%s not among the fields sent: %v", f, c.Fields.Sent)
+		}
+	}
+	if len(c.Custom.Sent)+len(c.Custom.Never) != 0 {
+		t.Errorf("custom forms %+v with every field declared", c.Custom)
+	}
+	if got := c.Enums.Fields["custom_4"].Other; !slices.Contains(got, "Blocker") {
+		t.Errorf("custom_4 outside the enum = %v, want Blocker", got)
 	}
 }
