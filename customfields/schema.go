@@ -33,6 +33,11 @@ const (
 // in bytes.
 const maxStored = 255
 
+// truncateNote is what Cerb does with a single-line or URL value over maxStored bytes:
+// when the cut splits a UTF-8 character the field ends up without a value, on compose
+// and on reply (read back from Cerb 10.4.10 by livetest's TestLiveCustomFieldValues).
+var truncateNote = fmt.Sprintf("Cerb keeps the first %d bytes and drops the rest, without an error; when byte %d is inside a multi-byte character (`é` is 2 bytes), it stores nothing: the field is cleared, on reply as well.", maxStored, maxStored)
+
 // decimalPattern accepts what a decimal field with places digits after the point stores
 // exactly: no sign (Cerb drops it) and no more places than the field has (Cerb cuts them).
 func decimalPattern(places int) string {
@@ -49,12 +54,12 @@ func requestSchema(f Field, workers []Worker, reply bool) *node {
 	switch f.Type {
 	case SingleLine:
 		s.set("type", "string").set("maxLength", maxStored)
-		s.accepts("maxLength", fmt.Sprintf("Cerb keeps the first %d bytes and drops the rest, without an error.", maxStored))
+		s.accepts("maxLength", truncateNote)
 	case MultiLine:
 		s.set("type", "string")
 	case Number:
 		s.set("type", "string").set("pattern", integerPattern)
-		s.accepts("pattern", "Cerb reads the leading integer (PHP intval: `12abc` is 12); a value without one clears the field, without an error.")
+		s.accepts("pattern", "Cerb reads the leading integer (PHP intval: `12abc` is 12, and past 64 bits it is 9223372036854775807 or -9223372036854775808); a value without one clears the field, without an error.")
 	case Date:
 		s.set("type", "string").set("pattern", datePattern)
 		s.accepts("pattern", "Cerb reads other text with PHP strtotime() on its own clock and timezone (`tomorrow`, `+1 week`); text it cannot read clears the field, without an error.")
@@ -72,11 +77,15 @@ func requestSchema(f Field, workers []Worker, reply bool) *node {
 			}
 		}
 		s.set("type", "string").set("enum", opts)
-		s.accepts("enum", "Cerb skips a value that is not one of the options (after stripping a leading + or -), without an error.")
+		if reply {
+			s.accepts("enum", "Cerb skips a value that is not one of the options (after stripping a leading + or -), without an error.")
+		} else {
+			s.accepts("enum", "Cerb skips a value that is not one of the options, without an error; it strips a leading + (`+bug` adds bug) and reads a leading - as a removal, which on compose removes nothing.")
+		}
 	case URL:
 		s.set("type", "string").set("maxLength", maxStored).set("pattern", urlPattern)
 		s.accepts("pattern", "Cerb stores any text as given, without an error: the field then holds a link that does not work.")
-		s.accepts("maxLength", fmt.Sprintf("Cerb keeps the first %d bytes and drops the rest, without an error.", maxStored))
+		s.accepts("maxLength", truncateNote)
 	case WorkerType:
 		if workers == nil {
 			s.set("type", "string").set("pattern", `^([0-9]{1,18})?$`)
@@ -88,10 +97,10 @@ func requestSchema(f Field, workers []Worker, reply bool) *node {
 			ids = append(ids, fmt.Sprint(w.ID))
 		}
 		s.set("type", "string").set("enum", ids)
-		s.accepts("enum", "Cerb stores any number, even one no worker has (the field then points to nobody), and clears the field for text without a number, without an error.")
+		s.accepts("enum", "Cerb stores any other number, even one no worker has (the field then points to nobody); 0 or text without a number clears the field, without an error.")
 	case Decimal:
 		s.set("type", "string").set("pattern", decimalPattern(f.DecimalAt))
-		s.accepts("pattern", fmt.Sprintf("Cerb keeps the digits only (a minus sign or thousands separator is dropped: `-5` is 5) and cuts the places after the first %d, without an error.", f.DecimalAt))
+		s.accepts("pattern", fmt.Sprintf("Cerb keeps the digits only (a minus sign or thousands separator is dropped: `-5` is 5) and cuts the places after the first %d; text without a digit clears the field, without an error.", f.DecimalAt))
 	default:
 		return nil
 	}
@@ -214,7 +223,7 @@ func describe(f Field, workers []Worker) string {
 	case Number:
 		b.WriteString(" An integer; 0 is no value.")
 	case Date:
-		b.WriteString(" Unix seconds, or an ISO 8601 date (`2026-12-31`, `2026-12-31T09:30:00Z`).")
+		b.WriteString(" Unix seconds, or an ISO 8601 date (`2026-12-31`, `2026-12-31T09:30:00Z`); a date without an offset is read in Cerb's timezone. 0 is no value.")
 	case Picklist, Checkboxes:
 		fmt.Fprintf(&b, " One of %s.", strings.Join(f.Options, ", "))
 	case Checkbox:
@@ -236,7 +245,7 @@ func describe(f Field, workers []Worker) string {
 			fmt.Fprintf(&b, " A worker id: %s.", strings.Join(names, ", "))
 		}
 	case Decimal:
-		fmt.Fprintf(&b, " A decimal number, not negative, with at most %d places (`19.99`).", f.DecimalAt)
+		fmt.Fprintf(&b, " A decimal number, not negative, with at most %d places (`19.99`); 0 is no value.", f.DecimalAt)
 	}
 	if !f.Multi() {
 		b.WriteString(" \"\" clears it on reply.")
