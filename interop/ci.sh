@@ -2,7 +2,8 @@
 # CI for everything interop/ owns, called by .ci/run (from any directory): lint (Spectral +
 # Redocly), TypeScript generation + strict compile, the generated client against
 # cerbcontract serve, other validators (openapi-backend, Prism)
-# on the recordings, the breaking-change gate, and the reference page (freshness +
+# on the recordings, the custom-field overlays applied by a second implementation
+# (openapi-overlays-js), the breaking-change gate, and the reference page (freshness +
 # headless-Chromium render test). Installs what a fresh Debian machine lacks
 # (Chromium via apt-get; npm ci of the pinned tools). Idempotent; about 1-3 minutes when warm.
 set -euo pipefail
@@ -40,6 +41,9 @@ interop/typescript/serve.sh
 
 section "other validators: openapi-backend (Ajv) and Prism on the recordings, verdicts as the manifests'"
 interop/validators/check.sh
+
+section "custom-field overlays: openapi-overlays-js and Go agree, Overlay 1.0 lint, merged kit document linted"
+interop/overlays/check.sh
 
 section "breaking changes (oasdiff) against the latest v* tag, else main's merge base, else HEAD~1"
 go run ./cmd/breaking
