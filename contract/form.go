@@ -2,6 +2,7 @@ package contract
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -149,7 +151,77 @@ func (c *Checker) checkForm(mt *openapi3.MediaType, fields []formField) []Proble
 			problems = append(problems, p)
 		}
 	}
-	return problems
+	return append(problems, maxBytesProblems(schema, declared, problems)...)
+}
+
+// ExtMaxBytes bounds a string in bytes of UTF-8, which JSON Schema's maxLength (in
+// characters) cannot: Cerb cuts a custom field's text at byte 255. The checker reports a
+// form value over it, with the schema's x-cerb-server-accepts for the keyword.
+const ExtMaxBytes = "x-cerb-max-bytes"
+
+// maxBytesProblems checks the declared fields whose schema (or items schema) carries
+// ExtMaxBytes; a pointer that already has a problem is not reported twice.
+func maxBytesProblems(schema *openapi3.Schema, declared url.Values, already []Problem) []Problem {
+	var out []Problem
+	for _, k := range sortedKeys(declared) {
+		p := schema.Properties[k]
+		if p == nil || p.Value == nil {
+			continue
+		}
+		s, list := p.Value, p.Value.Type.Is("array")
+		if list && s.Items != nil {
+			s = s.Items.Value
+		}
+		limit, target := maxBytes(s)
+		if limit < 0 {
+			continue
+		}
+		for i, v := range declared[k] {
+			if len(v) <= limit {
+				continue
+			}
+			ptr := pointer(k)
+			if list {
+				ptr += fmt.Sprintf("/%d", i)
+			}
+			if slices.ContainsFunc(already, func(x Problem) bool { return x.Where == "body" && x.Pointer == ptr }) {
+				continue
+			}
+			msg := fmt.Sprintf("%d bytes (%d characters) is over %d bytes", len(v), utf8.RuneCountInString(v), limit)
+			if why := serverAccepts(target, ExtMaxBytes); why != "" {
+				msg += " — " + why
+			}
+			out = append(out, Problem{Where: "body", Pointer: ptr, Message: msg})
+		}
+	}
+	return out
+}
+
+// maxBytes finds ExtMaxBytes on s or what it is built from (allOf); -1 when none.
+func maxBytes(s *openapi3.Schema) (int, *openapi3.Schema) {
+	if s == nil {
+		return -1, nil
+	}
+	if v, ok := s.Extensions[ExtMaxBytes]; ok {
+		switch n := v.(type) {
+		case float64:
+			return int(n), s
+		case int:
+			return n, s
+		case json.Number:
+			if i, err := n.Int64(); err == nil {
+				return int(i), s
+			}
+		}
+	}
+	for _, a := range s.AllOf {
+		if a != nil {
+			if n, t := maxBytes(a.Value); n >= 0 {
+				return n, t
+			}
+		}
+	}
+	return -1, nil
 }
 
 // decodeForm types the declared fields with openapi3filter's form decoder. It decodes all

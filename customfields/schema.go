@@ -3,6 +3,8 @@ package customfields
 import (
 	"fmt"
 	"strings"
+
+	"github.com/cerb-openapi/cerb-openapi/contract"
 )
 
 // ExtField is the extension every custom-field schema of an overlay carries: the field as
@@ -53,8 +55,11 @@ func requestSchema(f Field, workers []Worker, reply bool) *node {
 	s := newMap()
 	switch f.Type {
 	case SingleLine:
-		s.set("type", "string").set("maxLength", maxStored)
+		// maxLength counts characters, Cerb bytes: x-cerb-max-bytes says so, and the
+		// checker enforces it (contract.ExtMaxBytes).
+		s.set("type", "string").set("maxLength", maxStored).set(contract.ExtMaxBytes, maxStored)
 		s.accepts("maxLength", truncateNote)
+		s.accepts(contract.ExtMaxBytes, truncateNote)
 	case MultiLine:
 		s.set("type", "string")
 	case Number:
@@ -83,9 +88,10 @@ func requestSchema(f Field, workers []Worker, reply bool) *node {
 			s.accepts("enum", "Cerb skips a value that is not one of the options, without an error; it strips a leading + (`+bug` adds bug) and reads a leading - as a removal, which on compose removes nothing.")
 		}
 	case URL:
-		s.set("type", "string").set("maxLength", maxStored).set("pattern", urlPattern)
+		s.set("type", "string").set("maxLength", maxStored).set(contract.ExtMaxBytes, maxStored).set("pattern", urlPattern)
 		s.accepts("pattern", "Cerb stores any text as given, without an error: the field then holds a link that does not work.")
 		s.accepts("maxLength", truncateNote)
+		s.accepts(contract.ExtMaxBytes, truncateNote)
 	case WorkerType:
 		if workers == nil {
 			s.set("type", "string").set("pattern", `^([0-9]{1,18})?$`)
