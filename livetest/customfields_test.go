@@ -226,12 +226,11 @@ func cfRows() []cfRow {
 	return []cfRow{
 		{field: 1, values: one("ORD-1"), want: "ORD-1", did: "stored as given"},
 		{field: 1, values: one(rep(300, "a")), reject: "/custom_1", claim: "keeps the first 255 bytes", want: rep(255, "a"), did: "truncated to 255 bytes"},
-		// The schema's maxLength counts characters, Cerb's limit is 255 bytes: these rows
-		// (and the URL and reply ones with é) are accepted by the overlay and not stored as
-		// given. Cerb 10.4.10 cuts at byte 255 and, when the cut splits a character, stores
-		// nothing. They fail until the overlay limits bytes, not characters.
-		{field: 1, values: one(rep(200, "é")), want: rep(200, "é"), did: "stored as given"},
-		{field: 1, values: one("a" + rep(200, "é")), want: "a" + rep(200, "é"), did: "stored as given"},
+		// maxLength counts characters, Cerb 255 bytes: the overlay's x-cerb-max-bytes (which
+		// the checker enforces) refuses these, and Cerb cuts at byte 255, storing nothing
+		// when the cut splits a character.
+		{field: 1, values: one(rep(200, "é")), reject: "/custom_1", claim: "it stores nothing: the field is cleared", want: "", did: "unset"},
+		{field: 1, values: one("a" + rep(200, "é")), reject: "/custom_1", claim: "keeps the first 255 bytes", want: "a" + rep(127, "é"), did: "truncated to 255 bytes"},
 		{field: 1, values: one(rep(256, "é")), reject: "/custom_1", claim: "it stores nothing: the field is cleared", want: "", did: "unset"},
 
 		{field: 2, values: one("42"), want: "42", did: "stored as given"},
@@ -268,7 +267,7 @@ func cfRows() []cfRow {
 		{field: 8, values: one("ftp://x"), want: "ftp://x", did: "stored as given"},
 		{field: 8, values: one("https://x.example/" + rep(300, "a")), reject: "/custom_8", claim: "keeps the first 255 bytes", want: ("https://x.example/" + rep(300, "a"))[:255], did: "truncated to 255 bytes"},
 		// 168 characters, 318 bytes.
-		{field: 8, values: one("https://x.example/" + rep(150, "é")), want: "https://x.example/" + rep(150, "é"), did: "stored as given"},
+		{field: 8, values: one("https://x.example/" + rep(150, "é")), reject: "/custom_8", claim: "it stores nothing", want: "", did: "unset"},
 
 		{field: 9, values: one("1"), want: "1", did: "stored as given"},
 		{field: 9, values: one("2"), want: "2", did: "stored as given"},
@@ -290,7 +289,7 @@ func cfRows() []cfRow {
 		{field: 2, before: map[string][]string{"custom_2": {"17"}}, values: one("abc"), reject: "/custom_2", claim: "a value without one clears the field", want: "", did: "cleared"},
 		{field: 2, before: map[string][]string{"custom_2": {"17"}}, values: one("0"), want: "", did: "cleared"},
 		{field: 7, before: map[string][]string{"custom_7[]": {"billing", "bug"}}, values: []string{"-bug"}, want: "billing", did: "removed bug"},
-		{field: 1, before: map[string][]string{"custom_1": {"first"}}, values: one(rep(200, "é")), want: rep(200, "é"), did: "stored as given"},
+		{field: 1, before: map[string][]string{"custom_1": {"first"}}, values: one(rep(200, "é")), reject: "/custom_1", claim: "the field is cleared, on reply as well", want: "", did: "cleared"},
 	}
 }
 

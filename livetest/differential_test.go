@@ -469,6 +469,11 @@ func TestLiveDifferentialScenarios(t *testing.T) {
 			c(m, "custom_2", "abc", "custom_3", "not a date", "custom_4", "high", "custom_6", "0", "custom_7[]", "nope", "custom_9", "999",
 				"custom_10", "1.5", "custom_999", "x"),
 			c(m, "custom_3", future, "custom_10", "abc", "custom_2", "12abc", "custom_4", "Critical", "custom_6", "yes"),
+			// Cerb cuts text at byte 255; a cut inside a character, or bytes that are not
+			// UTF-8, store nothing.
+			c(m, "custom_1", strings.Repeat("é", 200), "custom_8", "https://x.example/"+strings.Repeat("a", 300)),
+			c(m, "custom_1", "a"+strings.Repeat("é", 200), "custom_8", "https://x.example/"+strings.Repeat("é", 150)),
+			c(m, "custom_1", "bad\xff\xfebytes", "custom_5", "multi\xffline"),
 		}},
 		{"reply status, reopen, subject, messages", []step{
 			c(m, "status", "2"), r(0), r(0, "status", "1", "reopen_at", "+3 days"), r(0, "status", "3"), r(0, "status", "9"),
@@ -485,7 +490,7 @@ func TestLiveDifferentialScenarios(t *testing.T) {
 			c(m, "custom_7[]", "billing", "custom_7[]", "bug", "custom_1", "first", "custom_4", "Low", "custom_2", "5"),
 			r(0, "custom_7[]", "feature"), r(0, "custom_7[]", "-bug"), r(0, "custom_7[]", "-bug"), r(0, "custom_7[]", "-billing", "custom_7[]", "-feature", "custom_7[]", "bug"),
 			r(0, "custom_1", "", "custom_4", "nope"), r(0, "custom_2", "abc"), r(0, "custom_6", "1"), r(0, "custom_6", "0"),
-			r(0, "custom_10", "3"), r(0, "custom_3", "tomorrow"),
+			r(0, "custom_10", "3"), r(0, "custom_3", "tomorrow"), r(0, "custom_1", "kept"), r(0, "custom_1", strings.Repeat("é", 200)),
 		}},
 		{"reply validation", []step{
 			c(m), r(0, "content", ""), {as: "admin", op: "reply", rawMsg: "-", form: replyForm()},

@@ -280,6 +280,9 @@ func TestCustomFields(t *testing.T) {
 	want(t, rf("custom_4", "nope", "custom_2", "abc", "custom_6", "0"), "custom_4", "High", "custom_2", "", "custom_6", "")
 	want(t, rf("custom_1", "", "custom_7[]", ""), "custom_1", "", "custom_7", "billing, feature")
 	want(t, rf("custom_3", "not a date", "custom_10", "5"), "custom_3", "", "custom_10", "500")
+	// A 255-byte cut: kept when it ends between characters, nothing when inside one.
+	want(t, rf("custom_1", "a"+strings.Repeat("é", 200)), "custom_1", "a"+strings.Repeat("é", 127))
+	want(t, rf("custom_1", strings.Repeat("é", 200), "custom_5", "multi\xffline"), "custom_1", "", "custom_5", "")
 }
 
 func TestAuth(t *testing.T) {

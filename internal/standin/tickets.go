@@ -329,12 +329,20 @@ func (s *Server) setCustomFields(t *ticket, post map[string][]string) {
 		var stored string
 		switch f.Type {
 		case FieldSingleLine, FieldURL:
+			// substr($value, 0, 255) counts bytes; a cut inside a character leaves bytes
+			// strict MariaDB refuses, and the field ends up with no value (seen on 10.4.10).
 			stored = v
 			if len(stored) > 255 {
 				stored = stored[:255]
 			}
+			if !utf8.ValidString(stored) {
+				stored = ""
+			}
 		case FieldMultiLine:
 			stored = v
+			if !utf8.ValidString(stored) {
+				stored = "" // as above: MariaDB refuses it, the field has no value
+			}
 		case FieldPicklist:
 			if !slices.Contains(f.Options, v) {
 				continue // not even cleared: Cerb skips setFieldValue
