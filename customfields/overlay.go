@@ -101,7 +101,7 @@ func Overlay(inst *Installation) ([]byte, error) {
 		set("version", sum).
 		set("description", fmt.Sprintf("Written by `cerbcontract fields` from %s (Cerb %s): %d ticket custom fields, %s. Apply it to openapi.yaml (`--overlay`); write it again when a field, an option or a worker changes.",
 			orUnknown(inst.Server), orUnknown(inst.Version), len(fields), workersNote(inst.Workers)))
-	doc := newMap().set("overlay", "1.0.0").set("info", info).set("actions", actions)
+	doc := newMap().set("overlay", "1.0.0").set("info", info).set(ExtInstallation, installationExt(inst)).set("actions", actions)
 
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -113,6 +113,30 @@ func Overlay(inst *Installation) ([]byte, error) {
 		return nil, fmt.Errorf("overlay: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// ExtInstallation, at the top of an overlay, keeps what the actions do not say in a form
+// a program reads back (FromOverlay): where the fields were read, Cerb's version and the
+// workers with their names, so that an overlay written again from it is the same bytes.
+const ExtInstallation = "x-cerb-installation"
+
+func installationExt(inst *Installation) *node {
+	e := newMap().set("server", inst.Server).set("version", inst.Version)
+	if inst.Workers == nil {
+		return e.set("workers", &node{&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}})
+	}
+	var ws []*node
+	for _, w := range inst.Workers {
+		m := newMap().set("id", w.ID).set("name", w.Name)
+		if w.Disabled {
+			m.set("disabled", true)
+		}
+		ws = append(ws, m)
+	}
+	if ws == nil {
+		return e.set("workers", &node{&yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}})
+	}
+	return e.set("workers", ws)
 }
 
 // withDoc adds the title, description and x-cerb-custom-field of a value schema.

@@ -150,3 +150,25 @@ func TestFromOverlayRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestOverlayRoundTrip: an overlay read back and written again is the same bytes, so
+// `fields --from` applies and generates from exactly what was written.
+func TestOverlayRoundTrip(t *testing.T) {
+	for _, inst := range []*customfields.Installation{fetchKit(t), tricky} {
+		b, err := customfields.Overlay(inst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := customfields.FromOverlay("o", b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := customfields.Overlay(back)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(b, again) {
+			t.Errorf("written again from itself, the overlay differs:\n%s\n---\n%s", b, again)
+		}
+	}
+}

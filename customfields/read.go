@@ -11,11 +11,17 @@ import (
 )
 
 // FromOverlay reads the installation back from an overlay Overlay wrote: the fields from
-// their x-cerb-custom-field, the workers from the worker fields' lists. Server and
-// Version are not kept in the overlay's actions and stay empty.
+// their x-cerb-custom-field, the server, version and workers from x-cerb-installation
+// (without it, as in an overlay of an earlier version, the workers' ids from the worker
+// fields' lists). Overlay(FromOverlay(o)) is o.
 func FromOverlay(name string, data []byte) (*Installation, error) {
 	var doc struct {
-		Overlay string `yaml:"overlay"`
+		Overlay      string `yaml:"overlay"`
+		Installation *struct {
+			Server  string    `yaml:"server"`
+			Version string    `yaml:"version"`
+			Workers *[]Worker `yaml:"workers"`
+		} `yaml:"x-cerb-installation"`
 		Actions []struct {
 			Target string         `yaml:"target"`
 			Update map[string]any `yaml:"update"`
@@ -47,6 +53,12 @@ func FromOverlay(name string, data []byte) (*Installation, error) {
 	}
 	if len(inst.Fields) == 0 {
 		return nil, fmt.Errorf("%s: no %s in its actions: not an overlay written by cerbcontract fields", name, ExtField)
+	}
+	if in := doc.Installation; in != nil {
+		inst.Server, inst.Version, inst.Workers = in.Server, in.Version, nil
+		if in.Workers != nil {
+			inst.Workers = append([]Worker{}, *in.Workers...)
+		}
 	}
 	inst.Fields = sorted(inst.Fields)
 	return inst, validate(inst.Fields)

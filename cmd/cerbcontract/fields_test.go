@@ -73,7 +73,11 @@ func TestFieldsFromServer(t *testing.T) {
 }
 
 func TestFieldsGoAndApply(t *testing.T) {
-	code, stdout, stderr := runArgs(t, "fields", "--from", kitOverlay, "--format", "go", "--package", "kitfields")
+	code, stdout, stderr := runArgs(t, "fields", "--from", kitOverlay)
+	if want, _ := os.ReadFile(kitOverlay); code != exitOK || stdout != string(want) {
+		t.Errorf("fields --from %s: exit %d (%s), output differs from the file: %v", kitOverlay, code, stderr, stdout != string(want))
+	}
+	code, stdout, stderr = runArgs(t, "fields", "--from", kitOverlay, "--format", "go", "--package", "kitfields")
 	want, _ := os.ReadFile("../../internal/kitfields/kitfields.go")
 	if code != exitOK || stdout != string(want) {
 		t.Errorf("--format go: exit %d (%s), output differs from internal/kitfields: %v", code, stderr, stdout != string(want))
