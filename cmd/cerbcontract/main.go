@@ -1,9 +1,13 @@
 // Command cerbcontract checks recorded Cerb API traffic (HAR 1.2 files) against the
-// project's OpenAPI document.
+// project's OpenAPI document, and around it records, measures, verifies and stands in.
 //
-//	cerbcontract check [--spec FILE] [--format text|json|junit|github] [--fail-on request,response,unrecorded|any]
+//	cerbcontract check [--spec FILE] [--overlay FILE] [--format text|json|junit|github] [--fail-on request,response,unrecorded|any]
 //	                   [--operation ID] [--skip-unknown] [--allow-empty] [--expect MANIFEST [--update-expect]] [FILE.har…]
 //	cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force]
+//	cerbcontract coverage | verify | serve | fields …   (see cerbcontract help)
+//
+// --overlay applies an OpenAPI Overlay to the spec first, such as the one cerbcontract
+// fields writes for an installation's custom fields.
 //
 // With --expect, each verdict is compared with the expected one in a manifest (recordings
 // kept on purpose hold violations), and with no files the manifest's files are checked:
