@@ -14,7 +14,7 @@ type Field struct {
 	Type       string   `json:"type" yaml:"type"` // Cerb's type code, see Types
 	Pos        int      `json:"pos,omitempty" yaml:"pos,omitempty"`
 	FieldsetID int64    `json:"fieldset_id,omitempty" yaml:"fieldset_id,omitempty"`
-	Options    []string `json:"options,omitempty" yaml:"options,omitempty"` // picklist and multiple checkboxes
+	Options    []string `json:"options,omitempty" yaml:"options,omitempty"`       // picklist and multiple checkboxes
 	DecimalAt  int      `json:"decimal_at,omitempty" yaml:"decimal_at,omitempty"` // decimal: digits after the point
 }
 

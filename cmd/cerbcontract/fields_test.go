@@ -174,7 +174,10 @@ func TestServeOverlay(t *testing.T) {
 	pr, pw := io.Pipe()
 	var stderr syncBuf
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--overlay", path}, pw, &stderr); pw.Close() }()
+	go func() {
+		done <- run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--overlay", path}, pw, &stderr)
+		pw.Close()
+	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	go io.Copy(io.Discard, pr)
 	base, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
