@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
@@ -16,19 +15,7 @@ import (
 // TestMaxBytes: x-cerb-max-bytes (the kit overlay's single-line and URL fields) counts
 // bytes where maxLength counts characters, and a value over both is reported once.
 func TestMaxBytes(t *testing.T) {
-	data, err := os.ReadFile("../customfields/testdata/kit.overlay.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ov, err := overlay.Parse("kit", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	merged, _, err := ov.Apply("openapi.yaml", cerbopenapi.Spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := cerbopenapi.LoadBytes(context.Background(), "merged", merged)
+	doc, err := overlay.Load(context.Background(), "openapi.yaml", cerbopenapi.Spec, "../customfields/testdata/kit.overlay.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package contracttest_test
 
 import (
 	"context"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -20,19 +19,7 @@ const kitOverlay = "../customfields/testdata/kit.overlay.yaml"
 
 func overlayChecker(t *testing.T) *contract.Checker {
 	t.Helper()
-	data, err := os.ReadFile(kitOverlay)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ov, err := overlay.Parse(kitOverlay, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	merged, _, err := ov.Apply("openapi.yaml", cerbopenapi.Spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := cerbopenapi.LoadBytes(context.Background(), "openapi.yaml+kit overlay", merged)
+	doc, err := overlay.Load(context.Background(), "openapi.yaml", cerbopenapi.Spec, kitOverlay)
 	if err != nil {
 		t.Fatal(err)
 	}

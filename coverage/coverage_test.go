@@ -562,19 +562,7 @@ func TestErrorMessagesMatchDescriptions(t *testing.T) {
 // (custom forms leave the count), and the recorded picklist value that is not an option
 // is listed as sent outside the enum.
 func TestKitOverlay(t *testing.T) {
-	data, err := os.ReadFile("../customfields/testdata/kit.overlay.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ov, err := overlay.Parse("kit.overlay.yaml", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	merged, _, err := ov.Apply("openapi.yaml", cerbopenapi.Spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := cerbopenapi.LoadBytes(context.Background(), "merged", merged)
+	doc, err := overlay.Load(context.Background(), "openapi.yaml", cerbopenapi.Spec, "../customfields/testdata/kit.overlay.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,12 +10,17 @@ package overlay
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	speakeasy "github.com/speakeasy-api/openapi/overlay"
 	"gopkg.in/yaml.v3"
+
+	cerbopenapi "github.com/cerb-openapi/cerb-openapi"
 )
 
 // ErrInvalid is wrapped by every error about the overlay document itself (as opposed to
@@ -115,4 +120,36 @@ func hasKey(m *yaml.Node, key string) bool {
 		}
 	}
 	return false
+}
+
+// Load applies the overlay files at paths, in order, to the OpenAPI document spec (named
+// specName in errors) and loads the result as cerbopenapi.LoadBytes does: parsed and
+// validated, examples included. It is what every --overlay flag does.
+func Load(ctx context.Context, specName string, spec []byte, paths ...string) (*openapi3.T, error) {
+	merged, name, err := ApplyFiles(specName, spec, paths...)
+	if err != nil {
+		return nil, err
+	}
+	return cerbopenapi.LoadBytes(ctx, name, merged)
+}
+
+// ApplyFiles reads and parses the overlay files at paths and applies them in order; it
+// returns the merged document and its name (specName+overlay+…).
+func ApplyFiles(specName string, spec []byte, paths ...string) ([]byte, string, error) {
+	var ovs []*Overlay
+	name := specName
+	for _, path := range paths {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, "", fmt.Errorf("overlay: %w", err)
+		}
+		ov, err := Parse(path, b)
+		if err != nil {
+			return nil, "", err
+		}
+		ovs = append(ovs, ov)
+		name += "+" + path
+	}
+	merged, _, err := ApplyAll(specName, spec, ovs...)
+	return merged, name, err
 }

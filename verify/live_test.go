@@ -45,12 +45,9 @@ func liveConfig(t *testing.T) Config {
 	return Config{BaseURL: base, Auth: cerb.Bearer(tok), Secrets: []string{tok}, GroupID: group, Seed: time.Now().UnixNano() % 1_000_000, Count: DefaultCount}
 }
 
-// TestLiveVerify: the project's spec against the live server has no drift; what the
-// server accepts beyond it is known; nothing reaches the SMTP sink; --cleanup closes
-// every ticket made.
-func TestLiveVerify(t *testing.T) {
-	cfg := liveConfig(t)
-	cfg.Cleanup = true
+// runNoDrift runs verify and fails the test, with the whole report, on an error or drift.
+func runNoDrift(t *testing.T, cfg Config) *Report {
+	t.Helper()
 	rep, err := Run(context.Background(), cfg)
 	var b bytes.Buffer
 	if rep != nil {
@@ -63,6 +60,16 @@ func TestLiveVerify(t *testing.T) {
 		t.Fatalf("drift:\n%s", b.String())
 	}
 	t.Log(rep.Summary())
+	return rep
+}
+
+// TestLiveVerify: the project's spec against the live server has no drift; what the
+// server accepts beyond it is known; nothing reaches the SMTP sink; --cleanup closes
+// every ticket made.
+func TestLiveVerify(t *testing.T) {
+	cfg := liveConfig(t)
+	cfg.Cleanup = true
+	rep := runNoDrift(t, cfg)
 	for _, k := range rep.Known {
 		t.Logf("known: %s %s (%s): %s", k.Operation, k.Field, k.Keyword, k.Why)
 	}
@@ -129,34 +136,12 @@ func TestLivePlantedDrift(t *testing.T) {
 func TestLiveVerifyKitOverlay(t *testing.T) {
 	cfg := liveConfig(t)
 	cfg.Cleanup = true
-	data, err := os.ReadFile("../customfields/testdata/kit.overlay.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ov, err := overlay.Parse("kit.overlay.yaml", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	merged, _, err := ov.Apply("openapi.yaml", cerbopenapi.Spec)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg.SpecPath = "openapi.yaml+kit.overlay.yaml"
-	if cfg.Doc, err = cerbopenapi.LoadBytes(context.Background(), cfg.SpecPath, merged); err != nil {
+	var err error
+	if cfg.Doc, err = overlay.Load(context.Background(), "openapi.yaml", cerbopenapi.Spec, "../customfields/testdata/kit.overlay.yaml"); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Run(context.Background(), cfg)
-	var b bytes.Buffer
-	if rep != nil {
-		_ = rep.WriteText(&b)
-	}
-	if err != nil {
-		t.Fatalf("%v\n%s", err, b.String())
-	}
-	if rep.HasDrift() {
-		t.Fatalf("drift:\n%s", b.String())
-	}
-	t.Log(rep.Summary())
+	rep := runNoDrift(t, cfg)
 	for _, op := range []string{opCompose, opReply} {
 		for _, f := range []string{"custom_2", "custom_3", "custom_4", "custom_6", "custom_7[]", "custom_8", "custom_9", "custom_10", "custom_" + unknownID} {
 			if !slices.ContainsFunc(rep.Known, func(k Known) bool { return k.Operation == op && k.Field == f }) {

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -169,32 +167,9 @@ func TestServeOverlay(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "other.overlay.yaml")
 	os.WriteFile(path, ov, 0o644)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	var stderr syncBuf
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--overlay", path}, pw, &stderr)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	go io.Copy(io.Discard, pr)
-	base, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
-	if err != nil || !ok {
-		t.Fatalf("first line %q (%v), stderr %s", line, err, stderr.String())
-	}
-	form := url.Values{"group_id": {"1"}, "subject": {"s"}, "content": {"c"}, "expand": {"custom_"},
-		"custom_21": {"Gold"}, "custom_22": {"abc"}, "custom_4": {"High"}}
-	req, _ := http.NewRequest("POST", base+"/tickets/compose.json", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Authorization", "Bearer any")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	srv := startServe(t, "--overlay", path)
+	b := srv.compose(t, url.Values{"group_id": {"1"}, "subject": {"s"}, "content": {"c"}, "expand": {"custom_"},
+		"custom_21": {"Gold"}, "custom_22": {"abc"}, "custom_4": {"High"}})
 	for _, want := range []string{`"custom_21":"Gold"`, `"custom_22":""`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("response lacks %s: %.400s", want, b)
@@ -203,11 +178,10 @@ func TestServeOverlay(t *testing.T) {
 	if strings.Contains(string(b), `"custom_4"`) {
 		t.Errorf("the kit's field 4 is still served: %.400s", b)
 	}
-	if !strings.Contains(stderr.String(), `custom field 23 "Contract" (record link) is left out`) {
-		t.Errorf("stderr %q does not name the field left out", stderr.String())
+	if !strings.Contains(srv.stderr.String(), `custom field 23 "Contract" (record link) is left out`) {
+		t.Errorf("stderr %q does not name the field left out", srv.stderr.String())
 	}
-	cancel()
-	if c := <-done; c != exitOK {
+	if c := srv.stop(); c != exitOK {
 		t.Errorf("exit %d", c)
 	}
 }

@@ -46,28 +46,17 @@ func (sf *specFlags) name() string {
 func (sf *specFlags) custom() bool { return sf.spec != "" || len(sf.overlays) > 0 }
 
 // bytes reads the spec and applies the overlays; every error names the file.
-func (sf *specFlags) bytes() ([]byte, []string, error) {
+func (sf *specFlags) bytes() ([]byte, error) {
 	name, data := "openapi.yaml", cerbopenapi.Spec
 	if sf.spec != "" {
 		b, err := os.ReadFile(sf.spec)
 		if err != nil {
-			return nil, nil, fmt.Errorf("spec: %w", err)
+			return nil, fmt.Errorf("spec: %w", err)
 		}
 		name, data = sf.spec, b
 	}
-	var ovs []*overlay.Overlay
-	for _, path := range sf.overlays {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, nil, fmt.Errorf("overlay: %w", err)
-		}
-		ov, err := overlay.Parse(path, b)
-		if err != nil {
-			return nil, nil, err
-		}
-		ovs = append(ovs, ov)
-	}
-	return overlay.ApplyAll(name, data, ovs...)
+	merged, _, err := overlay.ApplyFiles(name, data, sf.overlays...)
+	return merged, err
 }
 
 // load returns the document, loaded and validated; nil (the embedded document) when
@@ -76,7 +65,7 @@ func (sf *specFlags) load(ctx context.Context) (*openapi3.T, error) {
 	if !sf.custom() {
 		return nil, nil
 	}
-	data, _, err := sf.bytes()
+	data, err := sf.bytes()
 	if err != nil {
 		return nil, err
 	}
