@@ -45,9 +45,9 @@ type operation struct {
 	keyForms  map[string]string // x-cerb-key-patterns: custom_<id> → regexp
 	// closed: an overlay declares every custom field of the installation
 	// (x-cerb-custom-fields-closed), so an undeclared custom_<id> is refused, not sent.
-	closed bool
-	query     []*openapi3.Parameter
-	messages  []*regexp.Regexp // x-cerb-error-messages of the 200 response
+	closed   bool
+	query    []*openapi3.Parameter
+	messages []*regexp.Regexp // x-cerb-error-messages of the 200 response
 }
 
 // operations finds composeTicket and replyToTicket in doc.
