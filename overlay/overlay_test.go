@@ -1,6 +1,7 @@
 package overlay_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"strings"
@@ -85,5 +86,26 @@ func FuzzParseApply(f *testing.F) {
 			return
 		}
 		_, _, _ = ov.Apply("openapi.yaml", cerbopenapi.Spec)
+	})
+}
+
+// BenchmarkLoad: what --overlay adds to loading the spec (the kit's overlay: 6 actions).
+func BenchmarkLoad(b *testing.B) {
+	ctx := context.Background()
+	b.Run("spec", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := cerbopenapi.LoadBytes(ctx, "openapi.yaml", cerbopenapi.Spec); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("spec+kit-overlay", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := overlay.Load(ctx, "openapi.yaml", cerbopenapi.Spec, "../customfields/testdata/kit.overlay.yaml"); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 }
