@@ -151,7 +151,72 @@ func (c *Checker) checkForm(mt *openapi3.MediaType, fields []formField) []Proble
 			problems = append(problems, p)
 		}
 	}
-	return append(problems, maxBytesProblems(schema, declared, problems)...)
+	problems = append(problems, maxBytesProblems(schema, declared, problems)...)
+	return append(problems, suspectValues(schema, fields)...)
+}
+
+// jsText are what JavaScript's String() makes of values that are not text: a client that
+// sends them meant to leave the field out, or to send something else.
+var jsText = map[string]string{
+	"undefined":       "JavaScript's undefined sent as text: the client serialized a field it meant to leave out (openapi-fetch's default form serializer does so for an optional field set to undefined); Cerb takes the text as the value",
+	"null":            "a null sent as text: the client serialized a field it meant to leave out or empty; Cerb takes the text as the value",
+	"NaN":             "a number that was not one (NaN) sent as text: Cerb reads a number field as 0 and a text field as the word",
+	"[object Object]": "an object turned into text with String(): the client sent an object where Cerb wants its fields or one value",
+}
+
+// suspectValues warns of values the contract allows that a client most likely sent by
+// mistake: JavaScript's text for undefined, null, NaN or an object, and a list item
+// holding a comma-joined list (a client serializing arrays as CSV), unless the item is
+// one of the list's declared options.
+func suspectValues(schema *openapi3.Schema, fields []formField) []Problem {
+	var out []Problem
+	index := map[string]int{}
+	for _, f := range fields {
+		i := index[f.key]
+		index[f.key]++
+		ptr := pointer(f.key)
+		list := strings.HasSuffix(f.key, "[]")
+		if p := schema.Properties[f.key]; p != nil && p.Value != nil && p.Value.Type.Is("array") {
+			list = true
+		}
+		if list {
+			ptr += fmt.Sprintf("/%d", i)
+		}
+		if why, ok := jsText[f.value]; ok {
+			out = append(out, Problem{Where: "body", Pointer: ptr, Severity: SeverityWarning,
+				Message: fmt.Sprintf("%q is %s", f.value, why)})
+			continue
+		}
+		if list && strings.Contains(f.value, ",") && !isOption(schema, f.key, f.value) {
+			base := strings.TrimSuffix(f.key, "[]")
+			out = append(out, Problem{Where: "body", Pointer: ptr, Severity: SeverityWarning,
+				Message: fmt.Sprintf("%q in one list item: the client joined the list with commas (openapi-fetch's default form serializer does); Cerb reads one value from it (an id list gives its first id only, a custom field no option). Send each value as its own %s[]=… field", truncate(f.value, 60), base)})
+		}
+	}
+	return out
+}
+
+// isOption reports whether v is one of the declared options of the list field key.
+func isOption(schema *openapi3.Schema, key, v string) bool {
+	p := schema.Properties[key]
+	if p == nil || p.Value == nil || p.Value.Items == nil || p.Value.Items.Value == nil {
+		return false
+	}
+	var enum []any
+	var walk func(s *openapi3.Schema)
+	walk = func(s *openapi3.Schema) {
+		if s == nil {
+			return
+		}
+		enum = append(enum, s.Enum...)
+		for _, a := range s.AllOf {
+			if a != nil {
+				walk(a.Value)
+			}
+		}
+	}
+	walk(p.Value.Items.Value)
+	return slices.ContainsFunc(enum, func(e any) bool { return fmt.Sprint(e) == v })
 }
 
 // ExtMaxBytes bounds a string in bytes of UTF-8, which JSON Schema's maxLength (in

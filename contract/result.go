@@ -40,13 +40,25 @@ type Problem struct {
 	Pointer string `json:"pointer"`
 	// Message says what is wrong in words a person can act on.
 	Message string `json:"message"`
+	// Severity is "" for a departure from the contract, or SeverityWarning for a value the
+	// contract allows but a client most likely sent by mistake ("undefined" as text, a
+	// list joined with commas): it does not make the verdict fail, and check --fail-on
+	// warning makes it fail the run.
+	Severity string `json:"severity,omitempty"`
 }
 
+// SeverityWarning marks a Problem that is a warning.
+const SeverityWarning = "warning"
+
 func (p Problem) String() string {
-	if p.Pointer == "" {
-		return p.Where + ": " + p.Message
+	msg := p.Message
+	if p.Severity != "" {
+		msg = p.Severity + ": " + msg
 	}
-	return p.Where + " " + p.Pointer + ": " + p.Message
+	if p.Pointer == "" {
+		return p.Where + ": " + msg
+	}
+	return p.Where + " " + p.Pointer + ": " + msg
 }
 
 // Verdict is the outcome for one side of a pair.
@@ -59,11 +71,26 @@ type Verdict struct {
 	Unrecorded string `json:"unrecorded,omitempty"`
 }
 
+// verdict is OK when every problem is a warning.
 func verdict(problems []Problem) Verdict {
 	if problems == nil {
 		problems = []Problem{}
 	}
-	return Verdict{OK: len(problems) == 0, Problems: problems}
+	ok := true
+	for _, p := range problems {
+		ok = ok && p.Severity == SeverityWarning
+	}
+	return Verdict{OK: ok, Problems: problems}
+}
+
+// Warned reports whether the verdict has a warning.
+func (v Verdict) Warned() bool {
+	for _, p := range v.Problems {
+		if p.Severity == SeverityWarning {
+			return true
+		}
+	}
+	return false
 }
 
 // ResponseVerdict adds the recorded status to a response verdict.
@@ -105,6 +132,9 @@ const (
 	OutcomeOK Outcome = "ok"
 	// OutcomeFlagged: a problem on either side, or no operation matched.
 	OutcomeFlagged Outcome = "flagged"
+	// OutcomeWarned: the pair conforms, but a value was most likely sent by mistake (a
+	// warning; see Problem.Severity).
+	OutcomeWarned Outcome = "warned"
 	// OutcomeUnrecorded: nothing wrong was found, but a body that was sent is not in the
 	// recording, so the pair could not be checked whole.
 	OutcomeUnrecorded Outcome = "unrecorded"
@@ -114,14 +144,16 @@ const (
 	OutcomeUnreadable Outcome = "unreadable"
 )
 
-// Outcome returns the verdict's class: preflight, flagged, unrecorded or ok, in that order
-// of precedence (a problem found beside a body not recorded is still a problem).
+// Outcome returns the verdict's class: preflight, flagged, warned, unrecorded or ok, in
+// that order of precedence (a problem found beside a body not recorded is still a problem).
 func (r Result) Outcome() Outcome {
 	switch {
 	case r.Preflight != nil:
 		return OutcomePreflight
 	case !r.OK():
 		return OutcomeFlagged
+	case r.Request.Warned():
+		return OutcomeWarned
 	case r.Request.Unrecorded != "" || r.Response != nil && r.Response.Unrecorded != "":
 		return OutcomeUnrecorded
 	}

@@ -184,6 +184,9 @@ func keys(ps []contract.Problem) []string {
 	out := []string{}
 	for _, p := range ps {
 		k := strings.TrimSpace(p.Where + " " + p.Pointer)
+		if p.Severity != "" {
+			k = p.Severity + " " + k // "warning body /subject"
+		}
 		if !slices.Contains(out, k) {
 			out = append(out, k)
 		}

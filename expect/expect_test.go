@@ -198,3 +198,17 @@ func TestUnrecordedAndPreflight(t *testing.T) {
 		t.Errorf("preflight gone: %v %v", differs, d)
 	}
 }
+
+// TestWarningKeys: a warning is pinned apart from a problem on the same pointer.
+func TestWarningKeys(t *testing.T) {
+	r := contract.EntryResult{File: "a.har", Result: contract.Result{Operation: "composeTicket", Request: contract.Verdict{OK: true, Problems: []contract.Problem{
+		{Where: "body", Pointer: "/file_id[]/0", Message: "cannot be decoded"},
+		{Where: "body", Pointer: "/file_id[]/0", Message: "joined", Severity: contract.SeverityWarning},
+		{Where: "body", Pointer: "/subject", Message: "undefined", Severity: contract.SeverityWarning},
+	}}}}
+	got := expect.Observed(r).Request
+	want := []string{"body /file_id[]/0", "warning body /file_id[]/0", "warning body /subject"}
+	if !slices.Equal(got, want) {
+		t.Errorf("keys %q, want %q", got, want)
+	}
+}

@@ -339,6 +339,13 @@ func (rec *Recorder) check(ctx context.Context, i int, e har.Entry) {
 	switch r.Outcome() {
 	case contract.OutcomeOK, contract.OutcomePreflight:
 		return
+	case contract.OutcomeWarned:
+		var lines []string
+		for _, p := range r.Request.Problems {
+			lines = append(lines, p.String())
+		}
+		rec.log.Printf("entry %d %s %s: %s", i, e.Request.Method, e.Request.URL, strings.Join(lines, "; "))
+		return
 	case contract.OutcomeUnrecorded:
 		// A body over --max-body is not a contract problem: the rest of the pair was checked.
 		var notes []string

@@ -49,6 +49,8 @@ func (g *GitHub) Entry(r contract.EntryResult) error {
 		level, lines = "warning", unrecordedLines(l)
 	case contract.OutcomePreflight:
 		level, lines = "notice", []string{"CORS preflight for " + preflightTarget(l.Preflight) + ": not checked"}
+	case contract.OutcomeWarned:
+		level, lines = "warning", problemLines(l)
 	default:
 		if lines = problemLines(l); len(lines) == 0 {
 			lines = []string{"no operation matched"}

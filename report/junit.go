@@ -103,6 +103,9 @@ func (j *JUnit) Entry(r contract.EntryResult) error {
 	case contract.OutcomePreflight:
 		c.Skipped = &JUnitSkipped{Message: "CORS preflight for " + preflightTarget(l.Preflight) + ": not checked"}
 		s.Skipped++
+	case contract.OutcomeWarned:
+		// Passed: a warning fails only with --fail-on warning, which the exit status says.
+		c.SystemOut = strings.Join(problemLines(l), "\n")
 	case contract.OutcomeFlagged:
 		lines := problemLines(l)
 		msg, typ := "no operation matched", "route"

@@ -84,8 +84,9 @@ func (j *JSON) Close() error { return nil }
 type Summary struct {
 	Pairs, OK, Flagged, NoOperation, Unreadable, FatalFiles int
 	// Unrecorded counts pairs with nothing wrong found but a body not recorded; Preflights
-	// the CORS preflights (neither is in OK or Flagged).
-	Unrecorded, Preflights int
+	// the CORS preflights; Warned the conforming pairs with a warning (none is in OK or
+	// Flagged).
+	Unrecorded, Preflights, Warned int
 	// Reasons counts flagged pairs by where their first problem is (request:body, response:status, …).
 	Reasons map[string]int
 }
@@ -107,6 +108,8 @@ func (s *Summary) Add(r contract.EntryResult) {
 		s.Unrecorded++
 	case contract.OutcomePreflight:
 		s.Preflights++
+	case contract.OutcomeWarned:
+		s.Warned++
 	default:
 		s.Flagged++
 		if r.Operation == "" {
@@ -135,6 +138,9 @@ func (s Summary) String() string {
 	out := fmt.Sprintf("%d pairs: %d ok, %d flagged", s.Pairs, s.OK, s.Flagged)
 	if s.NoOperation > 0 {
 		out += fmt.Sprintf(" (%d match no operation)", s.NoOperation)
+	}
+	if s.Warned > 0 {
+		out += fmt.Sprintf(", %d with a warning (a value most likely sent by mistake)", s.Warned)
 	}
 	if s.Unrecorded > 0 {
 		out += fmt.Sprintf(", %d with a body not recorded (not checked whole)", s.Unrecorded)
@@ -175,6 +181,8 @@ func (t *Text) Entry(r contract.EntryResult) error {
 		status = "FAIL"
 	case contract.OutcomeUnrecorded:
 		status = "SKIP"
+	case contract.OutcomeWarned:
+		status = "WARN"
 	case contract.OutcomePreflight:
 		status = "CORS"
 	}

@@ -1,7 +1,7 @@
 // Command cerbcontract checks recorded Cerb API traffic (HAR 1.2 files) against the
 // project's OpenAPI document, and around it records, measures, verifies and stands in.
 //
-//	cerbcontract check [--spec FILE] [--overlay FILE] [--format text|json|junit|github] [--fail-on request,response,unrecorded|any]
+//	cerbcontract check [--spec FILE] [--overlay FILE] [--format text|json|junit|github] [--fail-on request,response,unrecorded,warning|any]
 //	                   [--operation ID] [--skip-unknown] [--allow-empty] [--expect MANIFEST [--update-expect]] [FILE.har…]
 //	cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force]
 //	cerbcontract coverage | verify | serve | fields …   (see cerbcontract help)
@@ -51,7 +51,7 @@ func main() {
 }
 
 const usage = `usage: cerbcontract check [--spec FILE] [--overlay FILE] [--format %s]
-                          [--fail-on request,response,unrecorded|any] [--operation ID] [--skip-unknown]
+                          [--fail-on request,response,unrecorded,warning|any] [--operation ID] [--skip-unknown]
                           [--allow-empty] [--expect MANIFEST [--update-expect]] [FILE.har…]
        cerbcontract record --upstream URL --out FILE.har [--listen ADDR] [--check] [--force]
        cerbcontract coverage [--spec FILE] [--overlay FILE] [--format text|json] [--min METRIC=PERCENT] FILE.har…
@@ -63,8 +63,10 @@ check: checks every request/response pair of the HAR files against the OpenAPI
 document (the embedded openapi.yaml unless --spec is given, with each --overlay applied). A HAR may be plain,
 gzip'd, zlib'd (mitmproxy .zhar) or a zip (Playwright); sidecar bodies are read
 from its folder. --fail-on lists what fails the check: request or response
-problems, unrecorded (a body that was sent but not recorded), or any (all three,
-the default); --operation keeps only the pairs of one operationId, --skip-unknown
+problems, unrecorded (a body that was sent but not recorded), warning (a value
+the contract allows but a client most likely sent by mistake: "undefined", "null",
+"NaN" or "[object Object]" as text, a list item joined with commas), or any (all
+four, the default); --operation keeps only the pairs of one operationId, --skip-unknown
 drops pairs that match no operation. A file with no entries, or nothing left to
 check, is an error unless --allow-empty. CORS preflights are reported, never
 checked. --expect
@@ -140,7 +142,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fset.SetOutput(stderr)
 	sf := addSpecFlags(fset, "check against")
 	format := fset.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
-	failOn := fset.String("fail-on", "any", "what makes the exit status 1, comma-separated: request, response, unrecorded (a body sent but not recorded), or any (all three)")
+	failOn := fset.String("fail-on", "any", "what makes the exit status 1, comma-separated: request, response, unrecorded (a body sent but not recorded), warning (a value most likely sent by mistake, such as \"undefined\"), or any (all four)")
 	allowEmpty := fset.Bool("allow-empty", false, "accept a HAR file with no entries, and a check in which no entry was left to check")
 	operation := fset.String("operation", "", "check only the pairs of this operationId")
 	skipUnknown := fset.Bool("skip-unknown", false, "leave out pairs that match no operation of the spec")
@@ -326,7 +328,7 @@ func checkFile(ctx context.Context, c *contract.Checker, name string, fn func(co
 }
 
 // failOn is what --fail-on lets fail the check.
-type failOn struct{ request, response, unrecorded bool }
+type failOn struct{ request, response, unrecorded, warning bool }
 
 func parseFailOn(s string) (failOn, error) {
 	var f failOn
@@ -338,10 +340,12 @@ func parseFailOn(s string) (failOn, error) {
 			f.response = true
 		case "unrecorded":
 			f.unrecorded = true
+		case "warning":
+			f.warning = true
 		case "any":
-			f = failOn{true, true, true}
+			f = failOn{true, true, true, true}
 		default:
-			return failOn{}, fmt.Errorf("--fail-on %q: want a comma-separated list of request, response, unrecorded, or any", s)
+			return failOn{}, fmt.Errorf("--fail-on %q: want a comma-separated list of request, response, unrecorded, warning, or any", s)
 		}
 	}
 	return f, nil
@@ -356,7 +360,7 @@ func fails(r contract.EntryResult, f failOn) bool {
 	reqBad := r.Operation == "" || !r.Request.OK
 	respBad := r.Response != nil && !r.Response.OK
 	unrecorded := r.Request.Unrecorded != "" || r.Response != nil && r.Response.Unrecorded != ""
-	return f.request && reqBad || f.response && respBad || f.unrecorded && unrecorded
+	return f.request && reqBad || f.response && respBad || f.unrecorded && unrecorded || f.warning && r.Request.Warned()
 }
 
 // operationIDs lists the spec's operationIds, sorted.
