@@ -409,8 +409,18 @@ type ComposeSuccess struct {
 }
 
 // ComposeTicketForm The form fields of compose. Required, as the server enforces them: `group_id`,
-// `subject`, `content` (**not** `to`, despite Cerb's reference). Custom fields are extra
-// keys `custom_<id>` / `custom_<id>[]` (see `CustomFieldValue`).
+// `subject`, `content` (**not** `to`, despite Cerb's reference).
+//
+// **Custom fields** are extra top-level keys, `custom_<field id>` (`custom_4=High`) or,
+// for multi-value fields (multiple checkboxes), `custom_<field id>[]` repeated
+// (`custom_7[]=billing&custom_7[]=bug`), read from the form body only. They are not
+// declared here: every installation has its own (`cerbcontract fields` writes an
+// OpenAPI Overlay that declares and types them for one installation). The form allows
+// no `additionalProperties` schema so that generated types stay closed (a misspelt field
+// is a compile error); a validator that allows other keys, as JSON Schema does by
+// default, lets them through. The server never validates custom-field values: an
+// invalid number, date or picklist option is dropped silently and an unknown field id
+// is ignored.
 //
 // Example: {"content":"Hello, this is a minimal compose.","group_id":1,"subject":"Minimal compose","to":"customer@example.com"}
 type ComposeTicketForm struct {
@@ -483,8 +493,7 @@ type ComposeTicketForm struct {
 	Subject string `json:"subject"`
 
 	// To Recipients. Optional on the real server: without it (or with no parsable address) the ticket is created and nothing is sent.
-	To                   *AddressList                `json:"to,omitempty"`
-	AdditionalProperties map[string]CustomFieldValue `json:"-"`
+	To *AddressList `json:"to,omitempty"`
 }
 
 // ComposeTicketResult The HTTP 200 body of compose, told apart by `__status`.
@@ -498,39 +507,6 @@ type ComposeTicketResult struct {
 //
 // Example: markdown
 type ContentFormat string
-
-// CustomFieldValue A ticket custom field, sent as a top-level form field `custom_<field id>` (for example
-// `custom_4=High`), or `custom_<field id>[]` repeated for multi-value fields (multiple
-// checkboxes). Read from the form body only, never from the query string. The server
-// never validates custom-field values: an invalid number, date or picklist option is
-// dropped silently and an unknown field id is ignored.
-//
-// **Multi-value fields change by delta**, in the order sent (Cerb 10.4.10, compose and
-// reply alike): each value is **added** to the values already stored, and a value with a
-// leading `-` **removes** that value. So on reply, with `billing, bug` stored,
-// `custom_7[]=feature` gives `billing, bug, feature` and `custom_7[]=-bug` gives
-// `billing`; to **replace** the values, remove each stored one, then add the new ones:
-// `custom_7[]=-billing&custom_7[]=-bug&custom_7[]=feature` gives `feature`. Values are
-// applied one after the other (`bug` then `-bug` leaves it unset). A leading `+` is
-// stripped, and a value that is not one of the field's options is skipped. An empty
-// list cannot be sent in a form, and an empty value (`custom_7[]=`) changes nothing, so
-// removing every stored value is the only way to clear the field. A single-value field
-// is replaced by the value sent; on reply an empty value (`custom_1=`) clears it.
-//
-// `anyOf`, not `oneOf`: validators that coerce form values (Ajv's `coerceTypes: 'array'`)
-// turn `custom_1=High` into `["High"]` as well, so a plain string would match both
-// branches and fail `oneOf`.
-//
-// Example: High
-type CustomFieldValue struct {
-	union json.RawMessage
-}
-
-// CustomFieldValue0 A single value.
-type CustomFieldValue0 = string
-
-// CustomFieldValue1 The values of a multi-value field.
-type CustomFieldValue1 = []string
 
 // DateText A Unix timestamp, or any text PHP's `strtotime()` understands: relative (`+2 hours`,
 // `Friday 2pm`) or absolute (`2026-12-31 09:00`). Text the server cannot parse is
@@ -664,9 +640,30 @@ type OptionalRecordID = int64
 type RecordID = int64
 
 // ReplyToTicketForm The form fields of reply. Required, as the server enforces them: `message_id`,
-// `content`. Custom fields are extra keys `custom_<id>` / `custom_<id>[]` (see
-// `CustomFieldValue`): on a multi-value field the values sent are **added** to the
-// stored ones, and `-<value>` removes one.
+// `content`.
+//
+// **Custom fields** are extra top-level keys, `custom_<field id>` (`custom_4=High`) or,
+// for multi-value fields (multiple checkboxes), `custom_<field id>[]` repeated
+// (`custom_7[]=billing&custom_7[]=bug`), read from the form body only. They are not
+// declared here: every installation has its own (`cerbcontract fields` writes an
+// OpenAPI Overlay that declares and types them for one installation). The form allows
+// no `additionalProperties` schema so that generated types stay closed (a misspelt field
+// is a compile error); a validator that allows other keys, as JSON Schema does by
+// default, lets them through. The server never validates custom-field values: an
+// invalid number, date or picklist option is dropped silently and an unknown field id
+// is ignored.
+//
+// **Multi-value fields change by delta**, in the order sent (Cerb 10.4.10, compose and
+// reply alike): each value is **added** to the values already stored, and a value with a
+// leading `-` **removes** that value. So on reply, with `billing, bug` stored,
+// `custom_7[]=feature` gives `billing, bug, feature` and `custom_7[]=-bug` gives
+// `billing`; to **replace** the values, remove each stored one, then add the new ones:
+// `custom_7[]=-billing&custom_7[]=-bug&custom_7[]=feature` gives `feature`. Values are
+// applied one after the other (`bug` then `-bug` leaves it unset). A leading `+` is
+// stripped, and a value that is not one of the field's options is skipped. An empty
+// list cannot be sent in a form, and an empty value (`custom_7[]=`) changes nothing, so
+// removing every stored value is the only way to clear the field. A single-value field
+// is replaced by the value sent; on reply an empty value (`custom_1=`) clears it.
 //
 // Example: {"content":"A minimal reply.","message_id":56,"status":1}
 type ReplyToTicketForm struct {
@@ -754,8 +751,7 @@ type ReplyToTicketForm struct {
 	To *AddressList `json:"to,omitempty"`
 
 	// WorkerId The worker to send as. Only superuser callers can change it; an unknown id falls back to the caller.
-	WorkerId             *RecordID                   `json:"worker_id,omitempty"`
-	AdditionalProperties map[string]CustomFieldValue `json:"-"`
+	WorkerId *RecordID `json:"worker_id,omitempty"`
 }
 
 // ReplyToTicketResult The HTTP 200 body of reply, told apart by `__status`.
@@ -1042,323 +1038,6 @@ type ReplyToTicketFormdataRequestBody = ReplyToTicketForm
 
 // ReplyToTicketMultipartRequestBody defines body for ReplyToTicket for multipart/form-data ContentType.
 type ReplyToTicketMultipartRequestBody = ReplyToTicketForm
-
-// Getter for additional properties for ComposeTicketForm. Returns the specified
-// element and whether it was found
-func (a ComposeTicketForm) Get(fieldName string) (value CustomFieldValue, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
-	return
-}
-
-// Setter for additional properties for ComposeTicketForm
-func (a *ComposeTicketForm) Set(fieldName string, value CustomFieldValue) {
-	if a.AdditionalProperties == nil {
-		a.AdditionalProperties = make(map[string]CustomFieldValue)
-	}
-	a.AdditionalProperties[fieldName] = value
-}
-
-// Override default JSON handling for ComposeTicketForm to handle AdditionalProperties
-func (a *ComposeTicketForm) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["bcc"]; found {
-		err = json.Unmarshal(raw, &a.Bcc)
-		if err != nil {
-			return fmt.Errorf("error reading 'bcc': %w", err)
-		}
-		delete(object, "bcc")
-	}
-
-	if raw, found := object["bucket_id"]; found {
-		err = json.Unmarshal(raw, &a.BucketId)
-		if err != nil {
-			return fmt.Errorf("error reading 'bucket_id': %w", err)
-		}
-		delete(object, "bucket_id")
-	}
-
-	if raw, found := object["cc"]; found {
-		err = json.Unmarshal(raw, &a.Cc)
-		if err != nil {
-			return fmt.Errorf("error reading 'cc': %w", err)
-		}
-		delete(object, "cc")
-	}
-
-	if raw, found := object["content"]; found {
-		err = json.Unmarshal(raw, &a.Content)
-		if err != nil {
-			return fmt.Errorf("error reading 'content': %w", err)
-		}
-		delete(object, "content")
-	}
-
-	if raw, found := object["content_format"]; found {
-		err = json.Unmarshal(raw, &a.ContentFormat)
-		if err != nil {
-			return fmt.Errorf("error reading 'content_format': %w", err)
-		}
-		delete(object, "content_format")
-	}
-
-	if raw, found := object["dont_send"]; found {
-		err = json.Unmarshal(raw, &a.DontSend)
-		if err != nil {
-			return fmt.Errorf("error reading 'dont_send': %w", err)
-		}
-		delete(object, "dont_send")
-	}
-
-	if raw, found := object["expand"]; found {
-		err = json.Unmarshal(raw, &a.ExpandFields)
-		if err != nil {
-			return fmt.Errorf("error reading 'expand': %w", err)
-		}
-		delete(object, "expand")
-	}
-
-	if raw, found := object["file_id[]"]; found {
-		err = json.Unmarshal(raw, &a.FileId)
-		if err != nil {
-			return fmt.Errorf("error reading 'file_id[]': %w", err)
-		}
-		delete(object, "file_id[]")
-	}
-
-	if raw, found := object["group_id"]; found {
-		err = json.Unmarshal(raw, &a.GroupId)
-		if err != nil {
-			return fmt.Errorf("error reading 'group_id': %w", err)
-		}
-		delete(object, "group_id")
-	}
-
-	if raw, found := object["html_template_id"]; found {
-		err = json.Unmarshal(raw, &a.HtmlTemplateId)
-		if err != nil {
-			return fmt.Errorf("error reading 'html_template_id': %w", err)
-		}
-		delete(object, "html_template_id")
-	}
-
-	if raw, found := object["org_id"]; found {
-		err = json.Unmarshal(raw, &a.OrgId)
-		if err != nil {
-			return fmt.Errorf("error reading 'org_id': %w", err)
-		}
-		delete(object, "org_id")
-	}
-
-	if raw, found := object["owner_id"]; found {
-		err = json.Unmarshal(raw, &a.OwnerId)
-		if err != nil {
-			return fmt.Errorf("error reading 'owner_id': %w", err)
-		}
-		delete(object, "owner_id")
-	}
-
-	if raw, found := object["reopen_at"]; found {
-		err = json.Unmarshal(raw, &a.ReopenAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'reopen_at': %w", err)
-		}
-		delete(object, "reopen_at")
-	}
-
-	if raw, found := object["send_at"]; found {
-		err = json.Unmarshal(raw, &a.SendAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'send_at': %w", err)
-		}
-		delete(object, "send_at")
-	}
-
-	if raw, found := object["show_meta"]; found {
-		err = json.Unmarshal(raw, &a.ShowMetaField)
-		if err != nil {
-			return fmt.Errorf("error reading 'show_meta': %w", err)
-		}
-		delete(object, "show_meta")
-	}
-
-	if raw, found := object["status"]; found {
-		err = json.Unmarshal(raw, &a.Status)
-		if err != nil {
-			return fmt.Errorf("error reading 'status': %w", err)
-		}
-		delete(object, "status")
-	}
-
-	if raw, found := object["subject"]; found {
-		err = json.Unmarshal(raw, &a.Subject)
-		if err != nil {
-			return fmt.Errorf("error reading 'subject': %w", err)
-		}
-		delete(object, "subject")
-	}
-
-	if raw, found := object["to"]; found {
-		err = json.Unmarshal(raw, &a.To)
-		if err != nil {
-			return fmt.Errorf("error reading 'to': %w", err)
-		}
-		delete(object, "to")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]CustomFieldValue)
-		for fieldName, fieldBuf := range object {
-			var fieldVal CustomFieldValue
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
-}
-
-// Override default JSON handling for ComposeTicketForm to handle AdditionalProperties
-func (a ComposeTicketForm) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.Bcc != nil {
-		object["bcc"], err = json.Marshal(a.Bcc)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'bcc': %w", err)
-		}
-	}
-
-	if a.BucketId != nil {
-		object["bucket_id"], err = json.Marshal(a.BucketId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'bucket_id': %w", err)
-		}
-	}
-
-	if a.Cc != nil {
-		object["cc"], err = json.Marshal(a.Cc)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'cc': %w", err)
-		}
-	}
-
-	object["content"], err = json.Marshal(a.Content)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'content': %w", err)
-	}
-
-	if a.ContentFormat != nil {
-		object["content_format"], err = json.Marshal(a.ContentFormat)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'content_format': %w", err)
-		}
-	}
-
-	if a.DontSend != nil {
-		object["dont_send"], err = json.Marshal(a.DontSend)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'dont_send': %w", err)
-		}
-	}
-
-	if a.ExpandFields != nil {
-		object["expand"], err = json.Marshal(a.ExpandFields)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'expand': %w", err)
-		}
-	}
-
-	if a.FileId != nil {
-		object["file_id[]"], err = json.Marshal(a.FileId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'file_id[]': %w", err)
-		}
-	}
-
-	object["group_id"], err = json.Marshal(a.GroupId)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'group_id': %w", err)
-	}
-
-	if a.HtmlTemplateId != nil {
-		object["html_template_id"], err = json.Marshal(a.HtmlTemplateId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'html_template_id': %w", err)
-		}
-	}
-
-	if a.OrgId != nil {
-		object["org_id"], err = json.Marshal(a.OrgId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'org_id': %w", err)
-		}
-	}
-
-	if a.OwnerId != nil {
-		object["owner_id"], err = json.Marshal(a.OwnerId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'owner_id': %w", err)
-		}
-	}
-
-	if a.ReopenAt != nil {
-		object["reopen_at"], err = json.Marshal(a.ReopenAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'reopen_at': %w", err)
-		}
-	}
-
-	if a.SendAt != nil {
-		object["send_at"], err = json.Marshal(a.SendAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'send_at': %w", err)
-		}
-	}
-
-	if a.ShowMetaField != nil {
-		object["show_meta"], err = json.Marshal(a.ShowMetaField)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'show_meta': %w", err)
-		}
-	}
-
-	if a.Status != nil {
-		object["status"], err = json.Marshal(a.Status)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'status': %w", err)
-		}
-	}
-
-	object["subject"], err = json.Marshal(a.Subject)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'subject': %w", err)
-	}
-
-	if a.To != nil {
-		object["to"], err = json.Marshal(a.To)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'to': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
-}
 
 // Getter for additional properties for Draft. Returns the specified
 // element and whether it was found
@@ -1650,400 +1329,6 @@ func (a Draft) MarshalJSON() ([]byte, error) {
 		object["updated"], err = json.Marshal(a.Updated)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'updated': %w", err)
-		}
-	}
-
-	if a.WorkerId != nil {
-		object["worker_id"], err = json.Marshal(a.WorkerId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'worker_id': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
-}
-
-// Getter for additional properties for ReplyToTicketForm. Returns the specified
-// element and whether it was found
-func (a ReplyToTicketForm) Get(fieldName string) (value CustomFieldValue, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
-	return
-}
-
-// Setter for additional properties for ReplyToTicketForm
-func (a *ReplyToTicketForm) Set(fieldName string, value CustomFieldValue) {
-	if a.AdditionalProperties == nil {
-		a.AdditionalProperties = make(map[string]CustomFieldValue)
-	}
-	a.AdditionalProperties[fieldName] = value
-}
-
-// Override default JSON handling for ReplyToTicketForm to handle AdditionalProperties
-func (a *ReplyToTicketForm) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["bcc"]; found {
-		err = json.Unmarshal(raw, &a.Bcc)
-		if err != nil {
-			return fmt.Errorf("error reading 'bcc': %w", err)
-		}
-		delete(object, "bcc")
-	}
-
-	if raw, found := object["bucket_id"]; found {
-		err = json.Unmarshal(raw, &a.BucketId)
-		if err != nil {
-			return fmt.Errorf("error reading 'bucket_id': %w", err)
-		}
-		delete(object, "bucket_id")
-	}
-
-	if raw, found := object["cc"]; found {
-		err = json.Unmarshal(raw, &a.Cc)
-		if err != nil {
-			return fmt.Errorf("error reading 'cc': %w", err)
-		}
-		delete(object, "cc")
-	}
-
-	if raw, found := object["content"]; found {
-		err = json.Unmarshal(raw, &a.Content)
-		if err != nil {
-			return fmt.Errorf("error reading 'content': %w", err)
-		}
-		delete(object, "content")
-	}
-
-	if raw, found := object["content_format"]; found {
-		err = json.Unmarshal(raw, &a.ContentFormat)
-		if err != nil {
-			return fmt.Errorf("error reading 'content_format': %w", err)
-		}
-		delete(object, "content_format")
-	}
-
-	if raw, found := object["dont_keep_copy"]; found {
-		err = json.Unmarshal(raw, &a.DontKeepCopy)
-		if err != nil {
-			return fmt.Errorf("error reading 'dont_keep_copy': %w", err)
-		}
-		delete(object, "dont_keep_copy")
-	}
-
-	if raw, found := object["dont_send"]; found {
-		err = json.Unmarshal(raw, &a.DontSend)
-		if err != nil {
-			return fmt.Errorf("error reading 'dont_send': %w", err)
-		}
-		delete(object, "dont_send")
-	}
-
-	if raw, found := object["expand"]; found {
-		err = json.Unmarshal(raw, &a.ExpandFields)
-		if err != nil {
-			return fmt.Errorf("error reading 'expand': %w", err)
-		}
-		delete(object, "expand")
-	}
-
-	if raw, found := object["file_id[]"]; found {
-		err = json.Unmarshal(raw, &a.FileId)
-		if err != nil {
-			return fmt.Errorf("error reading 'file_id[]': %w", err)
-		}
-		delete(object, "file_id[]")
-	}
-
-	if raw, found := object["group_id"]; found {
-		err = json.Unmarshal(raw, &a.GroupId)
-		if err != nil {
-			return fmt.Errorf("error reading 'group_id': %w", err)
-		}
-		delete(object, "group_id")
-	}
-
-	if raw, found := object["html_template_id"]; found {
-		err = json.Unmarshal(raw, &a.HtmlTemplateId)
-		if err != nil {
-			return fmt.Errorf("error reading 'html_template_id': %w", err)
-		}
-		delete(object, "html_template_id")
-	}
-
-	if raw, found := object["is_autoreply"]; found {
-		err = json.Unmarshal(raw, &a.IsAutoreply)
-		if err != nil {
-			return fmt.Errorf("error reading 'is_autoreply': %w", err)
-		}
-		delete(object, "is_autoreply")
-	}
-
-	if raw, found := object["is_broadcast"]; found {
-		err = json.Unmarshal(raw, &a.IsBroadcast)
-		if err != nil {
-			return fmt.Errorf("error reading 'is_broadcast': %w", err)
-		}
-		delete(object, "is_broadcast")
-	}
-
-	if raw, found := object["is_forward"]; found {
-		err = json.Unmarshal(raw, &a.IsForward)
-		if err != nil {
-			return fmt.Errorf("error reading 'is_forward': %w", err)
-		}
-		delete(object, "is_forward")
-	}
-
-	if raw, found := object["message_id"]; found {
-		err = json.Unmarshal(raw, &a.MessageId)
-		if err != nil {
-			return fmt.Errorf("error reading 'message_id': %w", err)
-		}
-		delete(object, "message_id")
-	}
-
-	if raw, found := object["owner_id"]; found {
-		err = json.Unmarshal(raw, &a.OwnerId)
-		if err != nil {
-			return fmt.Errorf("error reading 'owner_id': %w", err)
-		}
-		delete(object, "owner_id")
-	}
-
-	if raw, found := object["reopen_at"]; found {
-		err = json.Unmarshal(raw, &a.ReopenAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'reopen_at': %w", err)
-		}
-		delete(object, "reopen_at")
-	}
-
-	if raw, found := object["send_at"]; found {
-		err = json.Unmarshal(raw, &a.SendAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'send_at': %w", err)
-		}
-		delete(object, "send_at")
-	}
-
-	if raw, found := object["show_meta"]; found {
-		err = json.Unmarshal(raw, &a.ShowMetaField)
-		if err != nil {
-			return fmt.Errorf("error reading 'show_meta': %w", err)
-		}
-		delete(object, "show_meta")
-	}
-
-	if raw, found := object["status"]; found {
-		err = json.Unmarshal(raw, &a.Status)
-		if err != nil {
-			return fmt.Errorf("error reading 'status': %w", err)
-		}
-		delete(object, "status")
-	}
-
-	if raw, found := object["subject"]; found {
-		err = json.Unmarshal(raw, &a.Subject)
-		if err != nil {
-			return fmt.Errorf("error reading 'subject': %w", err)
-		}
-		delete(object, "subject")
-	}
-
-	if raw, found := object["to"]; found {
-		err = json.Unmarshal(raw, &a.To)
-		if err != nil {
-			return fmt.Errorf("error reading 'to': %w", err)
-		}
-		delete(object, "to")
-	}
-
-	if raw, found := object["worker_id"]; found {
-		err = json.Unmarshal(raw, &a.WorkerId)
-		if err != nil {
-			return fmt.Errorf("error reading 'worker_id': %w", err)
-		}
-		delete(object, "worker_id")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]CustomFieldValue)
-		for fieldName, fieldBuf := range object {
-			var fieldVal CustomFieldValue
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
-}
-
-// Override default JSON handling for ReplyToTicketForm to handle AdditionalProperties
-func (a ReplyToTicketForm) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.Bcc != nil {
-		object["bcc"], err = json.Marshal(a.Bcc)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'bcc': %w", err)
-		}
-	}
-
-	if a.BucketId != nil {
-		object["bucket_id"], err = json.Marshal(a.BucketId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'bucket_id': %w", err)
-		}
-	}
-
-	if a.Cc != nil {
-		object["cc"], err = json.Marshal(a.Cc)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'cc': %w", err)
-		}
-	}
-
-	object["content"], err = json.Marshal(a.Content)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'content': %w", err)
-	}
-
-	if a.ContentFormat != nil {
-		object["content_format"], err = json.Marshal(a.ContentFormat)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'content_format': %w", err)
-		}
-	}
-
-	if a.DontKeepCopy != nil {
-		object["dont_keep_copy"], err = json.Marshal(a.DontKeepCopy)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'dont_keep_copy': %w", err)
-		}
-	}
-
-	if a.DontSend != nil {
-		object["dont_send"], err = json.Marshal(a.DontSend)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'dont_send': %w", err)
-		}
-	}
-
-	if a.ExpandFields != nil {
-		object["expand"], err = json.Marshal(a.ExpandFields)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'expand': %w", err)
-		}
-	}
-
-	if a.FileId != nil {
-		object["file_id[]"], err = json.Marshal(a.FileId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'file_id[]': %w", err)
-		}
-	}
-
-	if a.GroupId != nil {
-		object["group_id"], err = json.Marshal(a.GroupId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'group_id': %w", err)
-		}
-	}
-
-	if a.HtmlTemplateId != nil {
-		object["html_template_id"], err = json.Marshal(a.HtmlTemplateId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'html_template_id': %w", err)
-		}
-	}
-
-	if a.IsAutoreply != nil {
-		object["is_autoreply"], err = json.Marshal(a.IsAutoreply)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'is_autoreply': %w", err)
-		}
-	}
-
-	if a.IsBroadcast != nil {
-		object["is_broadcast"], err = json.Marshal(a.IsBroadcast)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'is_broadcast': %w", err)
-		}
-	}
-
-	if a.IsForward != nil {
-		object["is_forward"], err = json.Marshal(a.IsForward)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'is_forward': %w", err)
-		}
-	}
-
-	object["message_id"], err = json.Marshal(a.MessageId)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'message_id': %w", err)
-	}
-
-	if a.OwnerId != nil {
-		object["owner_id"], err = json.Marshal(a.OwnerId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'owner_id': %w", err)
-		}
-	}
-
-	if a.ReopenAt != nil {
-		object["reopen_at"], err = json.Marshal(a.ReopenAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'reopen_at': %w", err)
-		}
-	}
-
-	if a.SendAt != nil {
-		object["send_at"], err = json.Marshal(a.SendAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'send_at': %w", err)
-		}
-	}
-
-	if a.ShowMetaField != nil {
-		object["show_meta"], err = json.Marshal(a.ShowMetaField)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'show_meta': %w", err)
-		}
-	}
-
-	if a.Status != nil {
-		object["status"], err = json.Marshal(a.Status)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'status': %w", err)
-		}
-	}
-
-	if a.Subject != nil {
-		object["subject"], err = json.Marshal(a.Subject)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'subject': %w", err)
-		}
-	}
-
-	if a.To != nil {
-		object["to"], err = json.Marshal(a.To)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'to': %w", err)
 		}
 	}
 
@@ -2779,68 +2064,6 @@ func (t ComposeTicketResult) MarshalJSON() ([]byte, error) {
 }
 
 func (t *ComposeTicketResult) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsCustomFieldValue0 returns the union data inside the CustomFieldValue as a CustomFieldValue0
-func (t CustomFieldValue) AsCustomFieldValue0() (CustomFieldValue0, error) {
-	var body CustomFieldValue0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustomFieldValue0 overwrites any union data inside the CustomFieldValue as the provided CustomFieldValue0
-func (t *CustomFieldValue) FromCustomFieldValue0(v CustomFieldValue0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCustomFieldValue0 performs a merge with any union data inside the CustomFieldValue, using the provided CustomFieldValue0
-func (t *CustomFieldValue) MergeCustomFieldValue0(v CustomFieldValue0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCustomFieldValue1 returns the union data inside the CustomFieldValue as a CustomFieldValue1
-func (t CustomFieldValue) AsCustomFieldValue1() (CustomFieldValue1, error) {
-	var body CustomFieldValue1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustomFieldValue1 overwrites any union data inside the CustomFieldValue as the provided CustomFieldValue1
-func (t *CustomFieldValue) FromCustomFieldValue1(v CustomFieldValue1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCustomFieldValue1 performs a merge with any union data inside the CustomFieldValue, using the provided CustomFieldValue1
-func (t *CustomFieldValue) MergeCustomFieldValue1(v CustomFieldValue1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CustomFieldValue) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *CustomFieldValue) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }

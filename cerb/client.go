@@ -17,6 +17,9 @@ import (
 	"github.com/cerb-openapi/cerb-openapi/internal/phpform"
 )
 
+// formContentType is the media type of the bodies Compose and Reply send.
+const formContentType = "application/x-www-form-urlencoded"
+
 // DefaultTimeout bounds a whole request (connect, send, read) when Config.HTTPClient is
 // nil and Config.Timeout is zero.
 const DefaultTimeout = 30 * time.Second
@@ -145,7 +148,7 @@ func (c *Client) Compose(ctx context.Context, r ComposeRequest) (*ComposeResult,
 	if ctx == nil {
 		return nil, fmt.Errorf("cerb: %s: nil context", op)
 	}
-	resp, err := c.gen.ComposeTicketWithFormdataBody(ctx, params, form)
+	resp, err := c.gen.ComposeTicketWithBody(ctx, params, formContentType, strings.NewReader(form.Encode()))
 	body, err := readEnvelope(op, resp, err)
 	if err != nil {
 		return nil, err
@@ -182,7 +185,7 @@ func (c *Client) Reply(ctx context.Context, r ReplyRequest) (*Ticket, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("cerb: %s: nil context", op)
 	}
-	resp, err := c.gen.ReplyToTicketWithFormdataBody(ctx, params, form)
+	resp, err := c.gen.ReplyToTicketWithBody(ctx, params, formContentType, strings.NewReader(form.Encode()))
 	body, err := readEnvelope(op, resp, err)
 	if err != nil {
 		return nil, err

@@ -1,11 +1,14 @@
 package cerb
 
 import (
+	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/cerb-openapi/cerb-openapi/api"
+	"github.com/cerb-openapi/cerb-openapi/internal/phpform"
 )
 
 // ComposeRequest is the input of Client.Compose (POST /tickets/compose.json).
@@ -137,8 +140,8 @@ func (c *checker) when(field string, w When, enc func(When) (string, error)) *st
 	return &s
 }
 
-func (c *checker) custom(op string, cf CustomFields) map[string]api.CustomFieldValue {
-	m, err := cf.union(op)
+func (c *checker) custom(op string, cf CustomFields) url.Values {
+	m, err := cf.form(op)
 	if err != nil && c.err == nil {
 		c.err = err
 	}
@@ -172,8 +175,28 @@ func optRecord(id int64) *int64 {
 	return &id
 }
 
+// encodeForm encodes a generated form with phpform, as the generated ...WithFormdataBody
+// methods do, and adds the custom fields.
+func encodeForm(form any, custom url.Values) (url.Values, error) {
+	body, err := phpform.Encode(form)
+	if err != nil {
+		var fe *phpform.FieldError
+		if errors.As(err, &fe) {
+			return nil, &FieldError{Field: fe.Field, Err: fe.Err}
+		}
+		return nil, err
+	}
+	for k, vs := range custom {
+		if _, taken := body[k]; taken {
+			return nil, fieldErr(k, "is a declared field of the form, not a custom field")
+		}
+		body[k] = vs
+	}
+	return body, nil
+}
+
 // shared converts the fields compose and reply have in common.
-func (c *checker) shared(op string, markdown bool, fileIDs []int64, custom CustomFields) (*api.ContentFormat, *api.FileIDs, map[string]api.CustomFieldValue) {
+func (c *checker) shared(op string, markdown bool, fileIDs []int64, custom CustomFields) (*api.ContentFormat, *api.FileIDs, url.Values) {
 	var cf *api.ContentFormat
 	if markdown {
 		f := api.ContentFormatMarkdown
@@ -211,7 +234,9 @@ func queryParams(expand []string, showMeta bool) (*string, *api.Flag, error) {
 }
 
 // form checks the request against the spec and builds the generated body and params.
-func (r ComposeRequest) form() (*api.ComposeTicketParams, api.ComposeTicketForm, error) {
+// form checks the request and returns its query and its form body, encoded as Cerb's PHP
+// front end reads it (the generated fields, then the custom fields).
+func (r ComposeRequest) form() (*api.ComposeTicketParams, url.Values, error) {
 	var c checker
 	if r.GroupID < 1 {
 		c.fail("group_id", "is required (>= 1), got %d", r.GroupID)
@@ -244,15 +269,20 @@ func (r ComposeRequest) form() (*api.ComposeTicketParams, api.ComposeTicketForm,
 		HtmlTemplateId: optRecord(r.HTMLTemplateID),
 		DontSend:       flag(r.DontSend),
 	}
-	f.ContentFormat, f.FileId, f.AdditionalProperties = c.shared("compose", r.Markdown, r.FileIDs, r.CustomFields)
+	var custom url.Values
+	f.ContentFormat, f.FileId, custom = c.shared("compose", r.Markdown, r.FileIDs, r.CustomFields)
 	expand, showMeta := c.query(r.Expand, r.ShowMeta)
 	if c.err != nil {
-		return nil, f, c.err
+		return nil, nil, c.err
 	}
-	return &api.ComposeTicketParams{Expand: expand, ShowMeta: showMeta}, f, nil
+	body, err := encodeForm(f, custom)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &api.ComposeTicketParams{Expand: expand, ShowMeta: showMeta}, body, nil
 }
 
-func (r ReplyRequest) form() (*api.ReplyToTicketParams, api.ReplyToTicketForm, error) {
+func (r ReplyRequest) form() (*api.ReplyToTicketParams, url.Values, error) {
 	var c checker
 	if r.MessageID < 1 {
 		c.fail("message_id", "is required (>= 1), got %d", r.MessageID)
@@ -293,10 +323,15 @@ func (r ReplyRequest) form() (*api.ReplyToTicketParams, api.ReplyToTicketForm, e
 		IsBroadcast:    flag(r.IsBroadcast),
 		IsForward:      flag(r.IsForward),
 	}
-	f.ContentFormat, f.FileId, f.AdditionalProperties = c.shared("reply", r.Markdown, r.FileIDs, r.CustomFields)
+	var custom url.Values
+	f.ContentFormat, f.FileId, custom = c.shared("reply", r.Markdown, r.FileIDs, r.CustomFields)
 	expand, showMeta := c.query(r.Expand, r.ShowMeta)
 	if c.err != nil {
-		return nil, f, c.err
+		return nil, nil, c.err
 	}
-	return &api.ReplyToTicketParams{Expand: expand, ShowMeta: showMeta}, f, nil
+	body, err := encodeForm(f, custom)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &api.ReplyToTicketParams{Expand: expand, ShowMeta: showMeta}, body, nil
 }

@@ -3,6 +3,7 @@ package cerb
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -262,13 +263,15 @@ func (cf CustomFields) ids() []int64 {
 	return ids
 }
 
-// union converts the fields into the generated additionalProperties map, checking each
-// against the operation ("compose" or "reply").
-func (cf CustomFields) union(op string) (map[string]api.CustomFieldValue, error) {
+// form converts the fields into form values (custom_<id>=v, or custom_<id>[]=v repeated),
+// checking each against the operation ("compose" or "reply"). They are not part of the
+// generated form types: the spec leaves custom fields undeclared, as every installation
+// has its own.
+func (cf CustomFields) form(op string) (url.Values, error) {
 	if len(cf) == 0 {
 		return nil, nil
 	}
-	m := make(map[string]api.CustomFieldValue, len(cf))
+	out := url.Values{}
 	for _, id := range cf.ids() {
 		key := "custom_" + strconv.FormatInt(id, 10)
 		if id <= 0 {
@@ -278,17 +281,11 @@ func (cf CustomFields) union(op string) (map[string]api.CustomFieldValue, error)
 		if err := v.check(op); err != nil {
 			return nil, &FieldError{Field: key, Err: err}
 		}
-		var u api.CustomFieldValue
-		var err error
-		if vals, list := v.wire(); list {
-			err = u.FromCustomFieldValue1(vals)
-		} else {
-			err = u.FromCustomFieldValue0(vals[0])
+		vals, list := v.wire()
+		if list {
+			key += "[]"
 		}
-		if err != nil {
-			return nil, &FieldError{Field: key, Err: err}
-		}
-		m[key] = u
+		out[key] = vals
 	}
-	return m, nil
+	return out, nil
 }

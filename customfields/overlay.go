@@ -46,8 +46,8 @@ func Overlay(inst *Installation) ([]byte, error) {
 	for _, f := range fields {
 		if !f.Typed() {
 			untyped := newMap().set("title", f.Name).
-				set("description", fmt.Sprintf("%s: custom field %d (%s), not typed by this overlay: the base spec's CustomFieldValue applies.", f.Name, f.ID, f.TypeName())).
-				set("allOf", []*node{newMap().set("$ref", "#/components/schemas/CustomFieldValue")}).
+				set("description", fmt.Sprintf("%s: custom field %d (%s), not typed by this overlay: text, or a list for a multi-value type.", f.Name, f.ID, f.TypeName())).
+				set("anyOf", []*node{newMap().set("type", "string"), newMap().set("type", "array").set("items", newMap().set("type", "string"))}).
 				set(ExtField, fieldExt(f))
 			compose.set(f.Key(), untyped)
 			reply.set(f.Key(), untyped)

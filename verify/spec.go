@@ -93,8 +93,14 @@ func readOperation(path string, op *openapi3.Operation) (*operation, error) {
 		o.required[r] = true
 	}
 	o.closed = o.body.Extensions[contract.ExtCustomFieldsClosed] != nil
-	if ap := o.body.AdditionalProperties.Schema; ap != nil && ap.Value != nil && !o.closed {
-		for form, re := range stringMap(ap.Value.Extensions[extKeyPatterns]) {
+	// x-cerb-key-patterns is on the form (2.2.0) or on its additionalProperties schema
+	// (2.1.0).
+	patterns := o.body.Extensions[extKeyPatterns]
+	if ap := o.body.AdditionalProperties.Schema; patterns == nil && ap != nil && ap.Value != nil {
+		patterns = ap.Value.Extensions[extKeyPatterns]
+	}
+	if !o.closed {
+		for form, re := range stringMap(patterns) {
 			o.keyForms[form] = re
 		}
 	}

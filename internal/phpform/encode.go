@@ -1,6 +1,9 @@
 // Package phpform encodes the generated form bodies of package api the way Cerb's PHP front
 // end parses them. The generated client (api/cerb.gen.go) calls Encode for every
-// application/x-www-form-urlencoded body; package cerb builds its requests with it.
+// application/x-www-form-urlencoded body; package cerb builds its requests with it (and
+// adds the custom fields, which the spec leaves undeclared since 2.2.0). A top-level
+// AdditionalProperties map and oneOf/anyOf union values, which the generated forms no
+// longer have, are still encoded, so that a spec that declares them again loses nothing.
 package phpform
 
 // Why a hand-written form encoder, and why it is wired in through a template override.

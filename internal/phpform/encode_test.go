@@ -10,23 +10,26 @@ import (
 
 func ptr[T any](v T) *T { return &v }
 
-func single(t *testing.T, s string) api.CustomFieldValue {
+func single(t *testing.T, s string) customValue {
 	t.Helper()
-	var v api.CustomFieldValue
-	if err := v.FromCustomFieldValue0(s); err != nil {
+	var v customValue
+	if err := v.FromString(s); err != nil {
 		t.Fatal(err)
 	}
 	return v
 }
 
-func multi(t *testing.T, s ...string) api.CustomFieldValue {
+func multi(t *testing.T, s ...string) customValue {
 	t.Helper()
-	var v api.CustomFieldValue
-	if err := v.FromCustomFieldValue1(append([]string{}, s...)); err != nil {
+	var v customValue
+	if err := v.FromStrings(append([]string{}, s...)); err != nil {
 		t.Fatal(err)
 	}
 	return v
 }
+
+// customMinimal is a minimal compose form with custom fields (see customForm).
+func customMinimal() customForm { return customForm{GroupId: 1, Subject: "s", Content: "c"} }
 
 func TestEncode(t *testing.T) {
 	minimal := func() api.ComposeTicketForm {
@@ -64,16 +67,16 @@ func TestEncode(t *testing.T) {
 			return f
 		}, "content=c&dont_send=1&group_id=1&show_meta=0&subject=s"},
 		{"custom fields at top level, multi with []", func() any {
-			f := minimal()
-			f.AdditionalProperties = map[string]api.CustomFieldValue{
+			f := customMinimal()
+			f.AdditionalProperties = map[string]customValue{
 				"custom_5": single(t, "High"),
 				"custom_7": multi(t, "billing", "bug"),
 			}
 			return f
 		}, "content=c&custom_5=High&custom_7%5B%5D=billing&custom_7%5B%5D=bug&group_id=1&subject=s"},
 		{"custom key already with []", func() any {
-			f := minimal()
-			f.AdditionalProperties = map[string]api.CustomFieldValue{"custom_7[]": single(t, "bug")}
+			f := customMinimal()
+			f.AdditionalProperties = map[string]customValue{"custom_7[]": single(t, "bug")}
 			return f
 		}, "content=c&custom_7%5B%5D=bug&group_id=1&subject=s"},
 		{"reopen_at and send_at as given", func() any {
@@ -124,23 +127,23 @@ func TestEncodeRejects(t *testing.T) {
 			return f
 		}},
 		{"extra key that is not a custom field", "status2", func() any {
-			f := minimal()
-			f.AdditionalProperties = map[string]api.CustomFieldValue{"status2": single(t, "x")}
+			f := customMinimal()
+			f.AdditionalProperties = map[string]customValue{"status2": single(t, "x")}
 			return f
 		}},
 		{"custom value never set", "custom_5", func() any {
-			f := minimal()
-			f.AdditionalProperties = map[string]api.CustomFieldValue{"custom_5": {}}
+			f := customMinimal()
+			f.AdditionalProperties = map[string]customValue{"custom_5": {}}
 			return f
 		}},
 		{"empty multi-value", "custom_7[]", func() any {
-			f := minimal()
-			f.AdditionalProperties = map[string]api.CustomFieldValue{"custom_7": multi(t)}
+			f := customMinimal()
+			f.AdditionalProperties = map[string]customValue{"custom_7": multi(t)}
 			return f
 		}},
 		{"custom field given twice", "custom_7[]", func() any {
-			f := minimal()
-			f.AdditionalProperties = map[string]api.CustomFieldValue{"custom_7": single(t, "a"), "custom_7[]": single(t, "b")}
+			f := customMinimal()
+			f.AdditionalProperties = map[string]customValue{"custom_7": single(t, "a"), "custom_7[]": single(t, "b")}
 			return f
 		}},
 		{"list without [] in its name", "ids", func() any {

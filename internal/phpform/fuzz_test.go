@@ -15,7 +15,7 @@ import (
 	"github.com/cerb-openapi/cerb-openapi/internal/phpform"
 )
 
-// jsonRoundTrip is what a generated union (FromCustomFieldValue0/1) holds for s: the
+// jsonRoundTrip is what a generated union (customValue's From methods) holds for s: the
 // generated code marshals with encoding/json, which turns invalid UTF-8 into U+FFFD before
 // Encode ever sees the value. (cerb.Client's Compose and Reply reject such values.)
 func jsonRoundTrip(s string) string {
@@ -80,9 +80,10 @@ func FuzzEncode(f *testing.F) {
 			multiVals = nil // an empty multi-value field: an error
 		}
 
-		// 1. A generated ComposeTicketForm, straight into Encode.
+		// 1. A compose form as oapi-codegen generates it with custom fields (customForm),
+		// straight into Encode.
 		{
-			form := api.ComposeTicketForm{GroupId: n1, Subject: s1, Content: s2}
+			form := customForm{GroupId: n1, Subject: s1, Content: s2}
 			want := url.Values{"group_id": {strconv.FormatInt(n1, 10)}, "subject": {s1}, "content": {s2}}
 			bad := false
 			if flags&1 != 0 {
@@ -108,12 +109,12 @@ func FuzzEncode(f *testing.F) {
 				}
 			}
 			if flags&128 != 0 {
-				m := map[string]api.CustomFieldValue{}
-				var v1, v2 api.CustomFieldValue
-				if err := v1.FromCustomFieldValue0(cf1); err != nil {
+				m := map[string]customValue{}
+				var v1, v2 customValue
+				if err := v1.FromString(cf1); err != nil {
 					t.Fatal(err)
 				}
-				if err := v2.FromCustomFieldValue1(append([]string{}, multiVals...)); err != nil {
+				if err := v2.FromStrings(append([]string{}, multiVals...)); err != nil {
 					t.Fatal(err)
 				}
 				m[key1] = v1

@@ -56,14 +56,11 @@ func ExampleEncode() {
 	ids := api.FileIDs{1, 2}
 	status := api.TicketStatusCodeOpen
 	form := api.ComposeTicketForm{GroupId: 1, Subject: "s", Content: "c", FileId: &ids, Status: &status}
-	var v api.CustomFieldValue
-	_ = v.FromCustomFieldValue1([]string{"a", "b"})
-	form.Set("custom_7", v)
 	vals, err := phpform.Encode(form)
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(vals.Encode())
 	// Output:
-	// content=c&custom_7%5B%5D=a&custom_7%5B%5D=b&file_id%5B%5D=1&file_id%5B%5D=2&group_id=1&status=0&subject=s
+	// content=c&file_id%5B%5D=1&file_id%5B%5D=2&group_id=1&status=0&subject=s
 }
