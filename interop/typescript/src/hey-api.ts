@@ -10,8 +10,17 @@ import {
   type ReplyToTicketResult,
 } from "../generated/hey-api";
 import { createClient } from "../generated/hey-api/client";
+import { bearerOnly, heyApiRequest } from "../cerb-form/cerbForm";
 
-export const client = createClient({ baseUrl: "https://cerb.example/rest", auth: () => "token" });
+// The SDK calls auth once per security scheme: `auth: () => "token"` would also send the
+// token as Cerb-Auth and Cerb5-Auth headers. bearerOnly answers the bearer scheme only.
+export const client = createClient({ baseUrl: "https://cerb.example/rest", auth: bearerOnly("token") });
+
+// Custom fields are not declared in openapi.yaml (each installation has its own; the spec
+// `cerbcontract fields --apply` writes types them): spread in, under the keys PHP reads, a
+// multi-value field as custom_<id>[] (`custom_7: [...]` would send custom_7=a&custom_7=b, and
+// PHP keeps only the last).
+const customFields = { custom_4: "High", "custom_7[]": ["billing", "bug"] };
 
 export const compose: ComposeTicketForm = {
   group_id: 1,
@@ -20,8 +29,7 @@ export const compose: ComposeTicketForm = {
   "file_id[]": [1, 2],
   status: 2,
   send_at: "@1795783602",
-  custom_4: "High",
-  custom_7: ["a", "b"],
+  ...customFields,
 };
 
 export const reply: ReplyToTicketForm = { message_id: 56, content: "A minimal reply.", status: 1 };
@@ -46,9 +54,11 @@ export function describeReply(r: ReplyToTicketResult): string {
 }
 
 export async function composeAndReply(): Promise<string> {
-  const composed = await composeTicket({ client, body: compose, query: { expand: "custom_" } });
+  // heyApiRequest: cerbForm as the body serializer (the SDK's own is right for the keys above,
+  // but sends true as "true" and an array under a plain key as repeated plain keys).
+  const composed = await composeTicket({ client, body: compose, query: { expand: "custom_" }, ...heyApiRequest });
   if (composed.data === undefined) return `HTTP error: ${JSON.stringify(composed.error)}`;
   const first = describeCompose(composed.data);
-  const replied = await replyToTicket({ client, body: reply, query: { show_meta: 0 } });
+  const replied = await replyToTicket({ client, body: reply, query: { show_meta: 0 }, ...heyApiRequest });
   return replied.data === undefined ? first : `${first}; ${describeReply(replied.data)}`;
 }

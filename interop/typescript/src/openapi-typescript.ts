@@ -6,6 +6,12 @@ import type { components, operations, paths } from "../generated/openapi-typescr
 
 type Schemas = components["schemas"];
 
+// Custom fields are not declared in openapi.yaml (each installation has its own; the spec
+// `cerbcontract fields --apply` writes types them): spread in, under the keys PHP reads, a
+// multi-value field as custom_<id>[] (custom_7 without [] would keep only the last value).
+const composeCustomFields = { custom_4: "High", "custom_7[]": ["billing", "bug"] };
+const replyCustomFields = { custom_4: "Low" };
+
 export const compose: Schemas["ComposeTicketForm"] = {
   group_id: 1,
   subject: "Printer on fire",
@@ -16,8 +22,7 @@ export const compose: Schemas["ComposeTicketForm"] = {
   reopen_at: "+2 hours",
   content_format: "markdown",
   dont_send: 0,
-  custom_4: "High",
-  custom_7: ["a", "b"],
+  ...composeCustomFields,
 };
 
 export const reply: Schemas["ReplyToTicketForm"] = {
@@ -26,7 +31,7 @@ export const reply: Schemas["ReplyToTicketForm"] = {
   status: 1,
   owner_id: 0,
   is_forward: 1,
-  custom_4: "Low",
+  ...replyCustomFields,
 };
 
 // @ts-expect-error compose requires subject.
@@ -35,7 +40,7 @@ export const composeWithoutSubject: Schemas["ComposeTicketForm"] = { group_id: 1
 // @ts-expect-error reply requires message_id.
 export const replyWithoutMessage: Schemas["ReplyToTicketForm"] = { content: "x" };
 
-// @ts-expect-error a misspelled field is not a custom field: custom_<id> keys only.
+// @ts-expect-error a misspelled field is not a field of the form.
 export const misspelled: Schemas["ComposeTicketForm"] = { group_id: 1, subject: "x", content: "y", subjet: "z" };
 
 // @ts-expect-error status is 0..2.

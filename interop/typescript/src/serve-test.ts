@@ -4,6 +4,7 @@
 // src/ by check.sh; compiled to CommonJS and run by serve.sh.
 import { composeTicket, replyToTicket } from "../generated/hey-api";
 import { createClient } from "../generated/hey-api/client";
+import { bearerOnly } from "../cerb-form/cerbForm";
 
 // Node's globals without @types/node (the pinned tools do not include it).
 declare const process: { env: Record<string, string | undefined>; exitCode?: number };
@@ -14,11 +15,12 @@ function check(what: string, got: unknown, want: unknown): void {
 }
 
 export async function main(baseUrl: string): Promise<void> {
-  const client = createClient({ baseUrl, auth: () => "any-token-will-do" });
+  const client = createClient({ baseUrl, auth: bearerOnly("any-token-will-do") });
+  const customFields = { custom_4: "High" }; // not declared in openapi.yaml: spread in
 
   const composed = await composeTicket({
     client,
-    body: { group_id: 1, bucket_id: 7, subject: "Printer on fire", content: "Hello from TypeScript.", dont_send: 1, status: 2, custom_4: "High" },
+    body: { group_id: 1, bucket_id: 7, subject: "Printer on fire", content: "Hello from TypeScript.", dont_send: 1, status: 2, ...customFields },
     query: { expand: "custom_" },
   });
   const t = composed.data;
