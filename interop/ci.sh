@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI for everything interop/ owns, called by .ci/run (from any directory): lint (Spectral +
-# Redocly), TypeScript generation + strict compile, the generated client against
-# cerbcontract serve, other validators (openapi-backend, Prism)
+# Redocly), TypeScript generation + strict compile (and cerbForm's unit tests), the generated
+# client against cerbcontract serve, openapi-fetch and @hey-api through cerbcontract record
+# against serve (typescript/live.sh --serve), other validators (openapi-backend, Prism)
 # on the recordings, the custom-field overlays applied by a second implementation
 # (openapi-overlays-js), the breaking-change gate, and the reference page (freshness +
 # headless-Chromium render test). Installs what a fresh Debian machine lacks
@@ -38,6 +39,9 @@ interop/typescript/check.sh
 
 section "TypeScript: the generated client against cerbcontract serve (compose, then reply)"
 interop/typescript/serve.sh
+
+section "TypeScript: openapi-fetch and @hey-api through cerbcontract record against cerbcontract serve, read back, checked"
+interop/typescript/live.sh --serve
 
 section "other validators: openapi-backend (Ajv) and Prism on the recordings, verdicts as the manifests'"
 interop/validators/check.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The live suite (go test -tags live ./livetest/ ./verify/) against a real Cerb: the client and
-# checker suite, and cerbcontract verify (drift of the server from the spec, planted drifts).
+# checker suite, and cerbcontract verify (drift of the server from the spec, planted drifts);
+# with the kit, then the TypeScript clients through the recorder (interop/typescript/live.sh).
 #
 #   scripts/live.sh                 start the kit (../shared/cerb-server), run the suite, stop it
 #   CERB_BASE_URL=https://staging.example/rest CERB_TOKEN=... [CERB_GROUP_ID=N] scripts/live.sh
@@ -103,3 +104,8 @@ phase "up" $((SECONDS - t0))
 # The kit's fixture group, where verify may create its (unmailed) tickets.
 export CERB_GROUP_ID=${CERB_GROUP_ID:-1}
 run_suite strict
+# The TypeScript clients (openapi-fetch, @hey-api) through cerbcontract record against the
+# same kit, effects read back (interop/typescript/live.sh; npm ci first when needed).
+t0=$SECONDS
+interop/typescript/live.sh
+phase "typescript clients" $((SECONDS - t0))
