@@ -152,6 +152,7 @@ func (c *Checker) Check(ctx context.Context, req Request, resp *Response) Result
 		problems = append(problems, c.requestProblems(err)...)
 	}
 	problems = append(problems, c.checkQuery(route.Operation, hreq.URL.Query())...)
+	problems = append(problems, credentialWarnings(req.Header)...)
 	if req.Unrecorded == "" {
 		problems = append(problems, c.checkBody(route.Operation, req.Header, req.Body, req.Params)...)
 	}

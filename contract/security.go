@@ -99,3 +99,23 @@ func innermost(err error) string {
 		err = next
 	}
 }
+
+// credentialWarnings warns of a legacy Cerb-Auth or Cerb5-Auth header sent beside an
+// Authorization header: Cerb reads the bearer token and ignores the other, so the request
+// works, but the secret went out twice. A client's auth callback that answers every
+// security scheme does this (@hey-api/openapi-ts with auth: () => token sends the OAuth
+// token in all three headers). The values are never repeated.
+func credentialWarnings(h http.Header) []Problem {
+	scheme, token, _ := strings.Cut(h.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return nil // no bearer credentials: the security check says what is wrong
+	}
+	var out []Problem
+	for _, name := range []string{"Cerb-Auth", "Cerb5-Auth"} {
+		if len(h.Values(name)) > 0 {
+			out = append(out, Problem{Where: "header", Pointer: "/" + name, Severity: SeverityWarning,
+				Message: name + " sent beside Authorization: Cerb reads only the bearer token and ignores it, but the secret went out twice (an auth callback that answers every security scheme does this: answer only the bearer scheme)"})
+		}
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	cerbopenapi "github.com/cerb-openapi/cerb-openapi"
@@ -101,6 +102,35 @@ func TestSecuritySchemesAgree(t *testing.T) {
 		res := c.Check(context.Background(), legacy(map[string]string{h: "key:0cfe2f3b06552c060c8e77f7a0c875ee"}), nil)
 		if !res.Request.OK {
 			t.Errorf("%s alone: %v", h, res.Request.Problems)
+		}
+	}
+}
+
+// TestCredentialWarnings: a legacy header beside Authorization is a warning naming the
+// header, never its value; alone it is the legacy scheme and no warning.
+func TestCredentialWarnings(t *testing.T) {
+	c := newChecker(t)
+	req := form(minimal)
+	req.Header.Set("Cerb-Auth", "the-bearer-token-again")
+	req.Header.Set("Cerb5-Auth", "the-bearer-token-again")
+	r := c.Check(context.Background(), req, nil)
+	var got []string
+	for _, p := range r.Request.Problems {
+		if strings.Contains(p.Message, "the-bearer-token-again") {
+			t.Errorf("a credential reached the message: %s", p)
+		}
+		got = append(got, p.Where+" "+p.Pointer+" "+p.Severity)
+	}
+	if want := []string{"header /Cerb-Auth warning", "header /Cerb5-Auth warning"}; strings.Join(got, ",") != strings.Join(want, ",") || !r.Request.OK {
+		t.Errorf("problems %q (OK %v), want %q and a conforming request", got, r.Request.OK, want)
+	}
+	legacy := form(minimal)
+	legacy.Header.Del("Authorization")
+	legacy.Header.Set("Cerb-Auth", "key:sig")
+	legacy.Header.Set("Date", "Wed, 08 Feb 2017 19:53:35 GMT")
+	for _, p := range c.Check(context.Background(), legacy, nil).Request.Problems {
+		if p.Severity == contract.SeverityWarning {
+			t.Errorf("legacy credentials alone: warning %s", p)
 		}
 	}
 }
