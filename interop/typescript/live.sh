@@ -48,14 +48,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wait_line FILE PATTERN PID: until FILE has a line matching PATTERN (the process prints it
-# once it accepts connections); fails as soon as the process has exited. No time limit.
-wait_line() {
-  until grep -q "$2" "$1"; do
-    kill -0 "$3" 2>/dev/null || { grep -q "$2" "$1" && return 0; cat "$1" >&2; return 1; }
-    sleep 0.1
-  done
-}
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
 if ! npm ls --depth=0 > /dev/null 2>&1; then
   echo "--- npm ci (interop/typescript)"
@@ -87,9 +81,7 @@ proxy=$(sed -n 's/^cerbcontract record: proxying \(http:\/\/[^ ]*\) .*/\1/p' "$w
 [ -n "$proxy" ] || { cat "$work/record.err" >&2; exit 1; }
 echo "--- cerbcontract record at $proxy → $upstream"
 
-rm -rf generated/live-test
-npx --no-install tsc -p tsconfig.live.json
-echo '{"type": "commonjs"}' > generated/live-test/package.json
+compile_cjs tsconfig.live.json generated/live-test
 
 export CERB_TS_RESULTS=$work/results.json CERB_TS_HAR=$work/ts.har CERB_TS_CHECK=$work/check.json \
   CERB_TS_GOOD_HAR=$work/ts-cases-2-4.har CERB_TS_NAIVE_HAR=$work/ts-case-1.har

@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(cd ../.. && pwd)
+# shellcheck source=lib.sh
+. ./lib.sh
 work=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
@@ -13,17 +15,11 @@ trap cleanup EXIT
 (cd "$root" && go build -o "$work/cerbcontract" ./cmd/cerbcontract)
 "$work/cerbcontract" serve --listen 127.0.0.1:0 > "$work/serve.out" 2> "$work/serve.err" &
 pid=$!
-for _ in $(seq 100); do
-  grep -q '^listening on ' "$work/serve.out" && break
-  kill -0 "$pid" 2>/dev/null || { cat "$work/serve.err" >&2; exit 1; }
-  sleep 0.1
-done
+wait_line "$work/serve.out" '^listening on ' "$pid" || { cat "$work/serve.err" >&2; exit 1; }
 url=$(sed -n 's/^listening on //p' "$work/serve.out")
 [ -n "$url" ] || { echo "serve.sh: cerbcontract serve did not start" >&2; exit 1; }
 echo "--- cerbcontract serve at $url"
 
-rm -rf generated/serve-test
-npx --no-install tsc -p tsconfig.serve.json
-echo '{"type": "commonjs"}' > generated/serve-test/package.json
+compile_cjs tsconfig.serve.json generated/serve-test
 CERB_SERVE_URL=$url node generated/serve-test/src/serve-test.js
 echo "TypeScript client against cerbcontract serve: OK"
