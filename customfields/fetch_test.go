@@ -3,54 +3,19 @@ package customfields_test
 import (
 	"context"
 	"errors"
-	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cerb-openapi/cerb-openapi/cerb"
 	"github.com/cerb-openapi/cerb-openapi/customfields"
+	"github.com/cerb-openapi/cerb-openapi/internal/kitanswers"
 )
 
-// kitServer answers the three GETs Fetch makes with the test kit's answers, recorded in
-// testdata/kit (see testdata/README.md), and refuses a request without the token.
+// kitServer answers as the test kit did (internal/kitanswers) to the token "tok".
 func kitServer(t *testing.T, override map[string]string) *httptest.Server {
 	t.Helper()
-	files := map[string]string{
-		"/rest/customfields/tickets.json":    "customfields-tickets.json",
-		"/rest/records/custom_field/10.json": "records-custom_field-10.json",
-		"/rest/records/workers/search.json":  "records-workers-search-page-1.json",
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet {
-			t.Errorf("%s %s: Fetch must only GET", r.Method, r.URL)
-		}
-		if r.Header.Get("Authorization") != "Bearer tok" {
-			w.WriteHeader(http.StatusUnauthorized)
-			w.Write([]byte(`{"__status":"error","message":"Access denied! (Invalid token)"}`))
-			return
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		if body, ok := override[r.URL.Path]; ok {
-			w.Write([]byte(body))
-			return
-		}
-		name, ok := files[r.URL.Path]
-		if !ok {
-			w.Write([]byte(`{"__status":"error","message":"Unknown command"}`))
-			return
-		}
-		if r.URL.Path == "/rest/records/workers/search.json" && r.URL.Query().Get("page") != "1" {
-			t.Errorf("worker page %q: the kit has one page", r.URL.Query().Get("page"))
-		}
-		b, err := os.ReadFile(filepath.Join("testdata", "kit", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(b)
-	}))
+	srv := httptest.NewServer(kitanswers.Handler("tok", override))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -65,7 +30,7 @@ func fetchKit(t *testing.T) *customfields.Installation {
 	if !strings.HasPrefix(inst.Server, srv.URL) {
 		t.Fatalf("Server = %q, want %s/rest", inst.Server, srv.URL)
 	}
-	inst.Server = "http://127.0.0.1:8081/rest" // where the answers were recorded
+	inst.Server = kitanswers.Base // where the answers were recorded
 	return inst
 }
 

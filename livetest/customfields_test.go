@@ -13,7 +13,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -26,21 +25,17 @@ import (
 	"github.com/cerb-openapi/cerb-openapi/cerb"
 	"github.com/cerb-openapi/cerb-openapi/contract"
 	"github.com/cerb-openapi/cerb-openapi/customfields"
+	"github.com/cerb-openapi/cerb-openapi/internal/kitanswers"
 	"github.com/cerb-openapi/cerb-openapi/overlay"
 )
 
-// kitTestdata holds the kit's recorded answers to customfields.Fetch and the overlay
-// written from them (customfields' own tests replay them offline).
-const kitTestdata = "../customfields/testdata"
-
-// recordedServer is the REST root the answers of kitTestdata were recorded from: the
-// overlay's description names it.
-const recordedServer = "http://127.0.0.1:8081/rest"
+// kitOverlay is the overlay written from the kit's recorded answers (internal/kitanswers).
+const kitOverlay = "../customfields/testdata/kit.overlay.yaml"
 
 // TestLiveCustomFieldsFetch: customfields.Fetch against the kit, with the read-only token,
-// reads exactly what customfields/testdata/kit recorded, and writes the overlay byte for
-// byte as customfields/testdata/kit.overlay.yaml, so the offline tests replay answers the
-// server still gives.
+// reads exactly what internal/kitanswers recorded, and writes the overlay byte for byte as
+// customfields/testdata/kit.overlay.yaml, so the offline tests replay answers the server
+// still gives.
 func TestLiveCustomFieldsFetch(t *testing.T) {
 	k := kitEnv(t)
 	ctx := context.Background()
@@ -55,16 +50,16 @@ func TestLiveCustomFieldsFetch(t *testing.T) {
 		t.Error("Fetch with the read-only token listed no workers: the overlay would type the worker field without its ids")
 	}
 	recorded := replayKit(t)
-	live.Server, recorded.Server = recordedServer, recordedServer
+	live.Server, recorded.Server = kitanswers.Base, kitanswers.Base
 	if !reflect.DeepEqual(live, recorded) {
-		t.Errorf("the kit's custom fields differ from customfields/testdata/kit (record them again):\nlive:     %+v\nrecorded: %+v", *live, *recorded)
+		t.Errorf("the kit's custom fields differ from internal/kitanswers (record them again, see its answers/README.md):\nlive:     %+v\nrecorded: %+v", *live, *recorded)
 	}
 
 	got, err := customfields.Overlay(live)
 	if err != nil {
 		t.Fatalf("Overlay of the kit: %v", err)
 	}
-	want, err := os.ReadFile(filepath.Join(kitTestdata, "kit.overlay.yaml"))
+	want, err := os.ReadFile(kitOverlay)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,30 +68,10 @@ func TestLiveCustomFieldsFetch(t *testing.T) {
 	}
 }
 
-// replayKit is the Installation Fetch reads from a server replaying the recorded answers.
+// replayKit is the Installation Fetch reads from the recorded answers (internal/kitanswers).
 func replayKit(t *testing.T) *customfields.Installation {
 	t.Helper()
-	files := map[string]string{
-		"/rest/customfields/tickets.json":    "customfields-tickets.json",
-		"/rest/records/custom_field/10.json": "records-custom_field-10.json",
-		"/rest/records/workers/search.json":  "records-workers-search-page-1.json",
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		name, ok := files[r.URL.Path]
-		if !ok {
-			w.WriteHeader(http.StatusNotFound)
-			io.WriteString(w, `{"__status":"error","message":"not recorded"}`)
-			return
-		}
-		b, err := os.ReadFile(filepath.Join(kitTestdata, "kit", name))
-		if err != nil {
-			w.WriteHeader(http.StatusInternalServerError)
-			fmt.Fprintf(w, `{"__status":"error","message":%q}`, err.Error())
-			return
-		}
-		w.Write(b)
-	}))
+	srv := httptest.NewServer(kitanswers.Handler("", nil))
 	defer srv.Close()
 	inst, err := customfields.Fetch(context.Background(), srv.Client(), srv.URL+"/rest", nil)
 	if err != nil {

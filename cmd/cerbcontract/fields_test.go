@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/cerb-openapi/cerb-openapi/customfields"
+	"github.com/cerb-openapi/cerb-openapi/internal/kitanswers"
 )
 
 const kitOverlay = "../../customfields/testdata/kit.overlay.yaml"
@@ -23,26 +23,9 @@ func runArgs(t *testing.T, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// kitReplay answers as the test kit did, from customfields/testdata/kit, to the token "tok".
+// kitReplay answers as the test kit did (internal/kitanswers) to the token "tok".
 func kitReplay(t *testing.T) *httptest.Server {
-	files := map[string]string{
-		"/rest/customfields/tickets.json":    "customfields-tickets.json",
-		"/rest/records/custom_field/10.json": "records-custom_field-10.json",
-		"/rest/records/workers/search.json":  "records-workers-search-page-1.json",
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "Bearer tok" {
-			w.WriteHeader(http.StatusUnauthorized)
-			w.Write([]byte(`{"__status":"error","message":"Access denied! (Invalid token)"}`))
-			return
-		}
-		b, err := os.ReadFile(filepath.Join("../../customfields/testdata/kit", files[r.URL.Path]))
-		if err != nil {
-			w.Write([]byte(`{"__status":"error","message":"Unknown command"}`))
-			return
-		}
-		w.Write(b)
-	}))
+	srv := httptest.NewServer(kitanswers.Handler("tok", nil))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -58,7 +41,7 @@ func TestFieldsFromServer(t *testing.T) {
 	got, _ := os.ReadFile(out)
 	want, _ := os.ReadFile(kitOverlay)
 	// The same overlay as the kit's but for the server's address, which it names.
-	got = bytes.ReplaceAll(got, []byte(srv.URL), []byte("http://127.0.0.1:8081"))
+	got = bytes.ReplaceAll(got, []byte(srv.URL+"/rest"), []byte(kitanswers.Base))
 	if !bytes.Equal(got, want) {
 		t.Errorf("fields --base-url wrote an overlay other than %s for the same answers", kitOverlay)
 	}
