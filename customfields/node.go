@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/cerb-openapi/cerb-openapi/contract"
 )
 
 // node is a YAML mapping built in order, so that the documents written are the same
@@ -21,12 +23,12 @@ func (m *node) set(key string, v any) *node {
 // accepts adds why to the x-cerb-server-accepts mapping under keyword.
 func (m *node) accepts(keyword, why string) *node {
 	for i := 0; i+1 < len(m.n.Content); i += 2 {
-		if m.n.Content[i].Value == ExtServerAccepts {
+		if m.n.Content[i].Value == contract.ExtServerAccepts {
 			m.n.Content[i+1].Content = append(m.n.Content[i+1].Content, scalar(keyword), scalar(why))
 			return m
 		}
 	}
-	return m.set(ExtServerAccepts, newMap().set(keyword, why))
+	return m.set(contract.ExtServerAccepts, newMap().set(keyword, why))
 }
 
 func scalar(s string) *yaml.Node {

@@ -7,12 +7,9 @@ import (
 	"fmt"
 
 	"go.yaml.in/yaml/v3"
-)
 
-// ExtClosed marks a form schema whose custom fields are all declared: the checker then
-// reports a custom_<id> the installation does not have (Cerb ignores it without an error)
-// instead of letting it through as the base spec must.
-const ExtClosed = "x-cerb-custom-fields-closed"
+	"github.com/cerb-openapi/cerb-openapi/contract"
+)
 
 // The schemas of openapi.yaml the overlay changes. Its actions fail to apply (no node
 // matches) against a document without them.
@@ -85,7 +82,7 @@ func Overlay(inst *Installation) ([]byte, error) {
 				"The installation's custom fields as declared form fields.", form.m))
 		}
 		actions = append(actions, action(fmt.Sprintf("$.components.schemas.%s", form.name),
-			"Every custom field of the installation is declared.", newMap().set(ExtClosed, closed)))
+			"Every custom field of the installation is declared.", newMap().set(contract.ExtCustomFieldsClosed, closed)))
 	}
 	if len(tick.n.Content) > 0 {
 		actions = append(actions, action(fmt.Sprintf("$.components.schemas.%s.properties", ticket),

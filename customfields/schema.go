@@ -12,11 +12,6 @@ import (
 // the installation without asking it again.
 const ExtField = "x-cerb-custom-field"
 
-// ExtServerAccepts is the project spec's extension that says, per keyword, what Cerb does
-// with a value the schema refuses: the checker adds it to its message, verify counts such
-// a value as a known exception rather than drift.
-const ExtServerAccepts = "x-cerb-server-accepts"
-
 // Patterns of the typed text fields. Each allows "" (on reply an empty value clears a
 // single-value field; on compose it sets nothing).
 const (

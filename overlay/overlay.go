@@ -61,15 +61,6 @@ func Parse(name string, data []byte) (*Overlay, error) {
 	return &Overlay{name: name, o: o}, nil
 }
 
-// Name is the name the overlay was parsed with.
-func (ov *Overlay) Name() string { return ov.name }
-
-// Title is the overlay's info title.
-func (ov *Overlay) Title() string { return ov.o.Info.Title }
-
-// Version is the overlay's info version.
-func (ov *Overlay) Version() string { return ov.o.Info.Version }
-
 // Apply applies the overlay to the OpenAPI document spec (YAML or JSON; specName is used
 // in errors) and returns the result as YAML. Warnings are the implementation's notes on
 // actions that changed nothing or JSONPath forms it will drop.

@@ -127,13 +127,9 @@ func fieldsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 // applied is the spec at specPath (the embedded one when empty) with the overlay applied,
 // checked to load as a valid OpenAPI document.
 func applied(ctx context.Context, specPath string, ovBytes []byte) ([]byte, error) {
-	name, data := "openapi.yaml", cerbopenapi.Spec
-	if specPath != "" {
-		b, err := os.ReadFile(specPath)
-		if err != nil {
-			return nil, fmt.Errorf("spec: %w", err)
-		}
-		name, data = specPath, b
+	name, data, err := readSpec(specPath)
+	if err != nil {
+		return nil, err
 	}
 	ov, err := overlay.Parse("the overlay", ovBytes)
 	if err != nil {

@@ -45,15 +45,24 @@ func (sf *specFlags) name() string {
 // custom reports whether the document is not the embedded one as it is.
 func (sf *specFlags) custom() bool { return sf.spec != "" || len(sf.overlays) > 0 }
 
+// readSpec reads the OpenAPI document at path, or returns the embedded openapi.yaml when
+// path is empty, with the name errors give it.
+func readSpec(path string) (name string, data []byte, err error) {
+	if path == "" {
+		return "openapi.yaml", cerbopenapi.Spec, nil
+	}
+	data, err = os.ReadFile(path)
+	if err != nil {
+		return "", nil, fmt.Errorf("spec: %w", err)
+	}
+	return path, data, nil
+}
+
 // bytes reads the spec and applies the overlays; every error names the file.
 func (sf *specFlags) bytes() ([]byte, error) {
-	name, data := "openapi.yaml", cerbopenapi.Spec
-	if sf.spec != "" {
-		b, err := os.ReadFile(sf.spec)
-		if err != nil {
-			return nil, fmt.Errorf("spec: %w", err)
-		}
-		name, data = sf.spec, b
+	name, data, err := readSpec(sf.spec)
+	if err != nil {
+		return nil, err
 	}
 	merged, _, err := overlay.ApplyFiles(name, data, sf.overlays...)
 	return merged, err
