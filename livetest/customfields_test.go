@@ -5,9 +5,7 @@ package livetest
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -441,27 +439,7 @@ func verb(r cfRow) string {
 // verdict on the pair (overlay applied) and the ticket answered.
 func (s *cfSuite) send(t *testing.T, path string, form url.Values) (contract.Result, rec) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.k.base+"/tickets/"+path+".json", strings.NewReader(form.Encode()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Authorization", "Bearer "+s.k.token)
-	resp, err := s.hc.Do(req)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	b, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil || m["__status"] != "success" {
-		t.Fatalf("%s %s: HTTP %d %.400s", path, form.Encode(), resp.StatusCode, b)
-	}
+	m := s.k.rawVia(t, s.hc, http.MethodPost, "/tickets/"+path+".json", form)
 	p := s.r.last(t)
 	return s.chk.Check(context.Background(), p.req, &p.resp), rec(m)
 }

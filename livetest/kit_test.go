@@ -80,6 +80,12 @@ func addr(m, role string) string { return m + "-" + role + "@example.com" }
 // which the contract checker therefore does not see, and returns the decoded success.
 func (k kit) raw(t *testing.T, method, path string, form url.Values) map[string]any {
 	t.Helper()
+	return k.rawVia(t, &http.Client{Timeout: 60 * time.Second}, method, path, form)
+}
+
+// rawVia is raw through hc (a recorder's transport, say).
+func (k kit) rawVia(t *testing.T, hc *http.Client, method, path string, form url.Values) map[string]any {
+	t.Helper()
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
@@ -92,7 +98,7 @@ func (k kit) raw(t *testing.T, method, path string, form url.Values) map[string]
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("Authorization", "Bearer "+k.token)
-	resp, err := (&http.Client{Timeout: 60 * time.Second}).Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
