@@ -217,6 +217,12 @@ func (sd *side) get(t *testing.T, id int64, expand string) map[string]any {
 	if expand != "" {
 		u += "?expand=" + expand
 	}
+	return sd.read(t, u)
+}
+
+// read GETs a record as the admin and fails unless Cerb answers success.
+func (sd *side) read(t *testing.T, u string) map[string]any {
+	t.Helper()
 	req, _ := http.NewRequest("GET", u, nil)
 	req.Header.Set("Authorization", "Bearer "+sd.tokens["admin"])
 	resp, err := (&http.Client{Timeout: 60 * time.Second}).Do(req)
@@ -227,7 +233,7 @@ func (sd *side) get(t *testing.T, id int64, expand string) map[string]any {
 	raw, _ := io.ReadAll(resp.Body)
 	m := decode(raw)
 	if m["__status"] != "success" {
-		t.Fatalf("%s: GET ticket %d: %.300s", sd.name, id, raw)
+		t.Fatalf("%s: GET %s: %.300s", sd.name, u, raw)
 	}
 	return m
 }
@@ -235,18 +241,7 @@ func (sd *side) get(t *testing.T, id int64, expand string) map[string]any {
 // message reads a message back as the admin: what its flags, worker and text are.
 func (sd *side) message(t *testing.T, id int64) map[string]string {
 	t.Helper()
-	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/messages/%d.json?expand=content,attachments", sd.base, id), nil)
-	req.Header.Set("Authorization", "Bearer "+sd.tokens["admin"])
-	resp, err := (&http.Client{Timeout: 60 * time.Second}).Do(req)
-	if err != nil {
-		t.Fatalf("%s: %v", sd.name, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	m := decode(raw)
-	if m["__status"] != "success" {
-		t.Fatalf("%s: GET message %d: %.300s", sd.name, id, raw)
-	}
+	m := sd.read(t, fmt.Sprintf("%s/messages/%d.json?expand=content,attachments", sd.base, id))
 	files, _ := m["attachments"].(map[string]any)
 	return map[string]string{
 		"worker_id": str(m["worker_id"]), "is_not_sent": str(m["is_not_sent"]), "is_broadcast": str(m["is_broadcast"]),
