@@ -6,10 +6,12 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/cerb-openapi/cerb-openapi/cerb"
+	"github.com/cerb-openapi/cerb-openapi/contract"
 )
 
 // renameAuth sends the signed Cerb-Auth header as Cerb5-Auth, its older name, and adds
@@ -70,4 +72,54 @@ func TestLiveCerb5Auth(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.HTTPStatus != http.StatusUnauthorized {
 		t.Fatalf("Cerb5-Auth beside a wrongly signed Cerb-Auth: err %v, want a 401 *APIError", err)
 	}
+}
+
+// TestLiveLegacyBesideBearer: a valid bearer token decides; the token sent again as
+// Cerb-Auth and Cerb5-Auth (an auth callback answering every scheme, as hey-api's
+// auth: () => token does) is ignored: the compose succeeds, and the checker warns of the
+// second copy on both headers without failing the pair.
+func TestLiveLegacyBesideBearer(t *testing.T) {
+	k, r, _ := setup(t)
+	chk, err := contract.NewChecker(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// On the wire, after the client (whose Bearer drops a Cerb-Auth header).
+	both := addHeaders{next: r, h: http.Header{"Cerb-Auth": {k.token}, "Cerb5-Auth": {k.token}}}
+	c, err := cerb.New(cerb.Config{
+		BaseURL:    k.base,
+		Auth:       cerb.Bearer(k.token),
+		HTTPClient: &http.Client{Timeout: 60 * time.Second, Transport: both},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := cerb.ComposeRequest{GroupID: 1, Subject: "cerb-openapi live test bearer and Cerb-Auth " + marker(), Content: "Both.", DontSend: true}
+	res, err := c.Compose(context.Background(), req)
+	if err != nil || res.Ticket == nil {
+		t.Fatalf("compose with a bearer token and the token again as Cerb-Auth: %+v, %v", res, err)
+	}
+	p := r.last(t)
+	v := chk.Check(context.Background(), p.req, &p.resp)
+	var warned []string
+	for _, pr := range v.Request.Problems {
+		warned = append(warned, pr.Where+" "+pr.Pointer+" "+pr.Severity)
+	}
+	if !v.OK() || strings.Join(warned, ",") != "header /Cerb-Auth warning,header /Cerb5-Auth warning" {
+		t.Errorf("checker: OK %v, problems %q; want a conforming pair warned on both legacy headers", v.OK(), warned)
+	}
+}
+
+// addHeaders adds h to every request, then sends it through next.
+type addHeaders struct {
+	next http.RoundTripper
+	h    http.Header
+}
+
+func (a addHeaders) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	for k, vs := range a.h {
+		req.Header[k] = vs
+	}
+	return a.next.RoundTrip(req)
 }

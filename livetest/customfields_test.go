@@ -212,6 +212,7 @@ func cfRows() []cfRow {
 		{field: 2, values: one("12abc"), reject: "/custom_2", claim: "`12abc` is 12", want: "12", did: "normalized"},
 		{field: 2, values: one("abc"), reject: "/custom_2", claim: "a value without one clears the field", want: "", did: "unset"},
 		{field: 2, values: one("99999999999999999999"), reject: "/custom_2", claim: "9223372036854775807", want: "9223372036854775807", did: "normalized"},
+		{field: 2, values: one("-99999999999999999999"), reject: "/custom_2", claim: "-9223372036854775808", want: "-9223372036854775808", did: "normalized"},
 
 		{field: 3, values: one("1795780003"), want: "1795780003", did: "stored as given"},
 		{field: 3, values: one("2026-12-31"), want: "1798675200", did: "normalized"}, // midnight in the kit's timezone, UTC
@@ -229,11 +230,14 @@ func cfRows() []cfRow {
 		{field: 6, values: one("0"), want: "", did: "unset"}, // unchecked reads as ""
 		{field: 6, values: one("yes"), reject: "/custom_6", claim: "checks the box for any other non-empty value", want: "1", did: "normalized"},
 		{field: 6, values: one("false"), reject: "/custom_6", claim: "`false`, `no` and `off` included", want: "1", did: "normalized"},
+		{field: 6, values: one("no"), reject: "/custom_6", claim: "`false`, `no` and `off` included", want: "1", did: "normalized"},
+		{field: 6, values: one("off"), reject: "/custom_6", claim: "`false`, `no` and `off` included", want: "1", did: "normalized"},
 		{field: 6, values: one(""), want: "", did: "unset"},
 
 		{field: 7, values: []string{"billing", "bug"}, want: "billing, bug", did: "stored as given"},
 		{field: 7, values: []string{"billing", "nope"}, reject: "/custom_7[]/1", claim: "skips a value that is not one of the options", want: "billing", did: "skipped nope"},
 		{field: 7, values: []string{"-bug"}, reject: "/custom_7[]/0", claim: "removes nothing", want: "", did: "unset"},
+		{field: 7, values: []string{"+bug"}, reject: "/custom_7[]/0", claim: "it strips a leading + (`+bug` adds bug)", want: "bug", did: "stored as given"}, // as bug: the + is an operator
 
 		{field: 8, values: one("https://cerb.ai/docs/"), want: "https://cerb.ai/docs/", did: "stored as given"},
 		{field: 8, values: one("not a url"), reject: "/custom_8", claim: "stores any text as given", want: "not a url", did: "stored as given"},

@@ -468,7 +468,7 @@ func TestLiveDifferentialScenarios(t *testing.T) {
 			// UTF-8, store nothing.
 			c(m, "custom_1", strings.Repeat("é", 200), "custom_8", "https://x.example/"+strings.Repeat("a", 300)),
 			c(m, "custom_1", "a"+strings.Repeat("é", 200), "custom_8", "https://x.example/"+strings.Repeat("é", 150)),
-			c(m, "custom_1", "bad\xff\xfebytes", "custom_5", "multi\xffline"),
+			c(m, "custom_1", "bad\xff\xfebytes", "custom_5", "multi\xffline", "custom_8", "https://x.example/\xff"),
 		}},
 		{"reply status, reopen, subject, messages", []step{
 			c(m, "status", "2"), r(0), r(0, "status", "1", "reopen_at", "+3 days"), r(0, "status", "3"), r(0, "status", "9"),
